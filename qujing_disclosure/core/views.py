@@ -1,0 +1,41 @@
+from django.conf import settings
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.static import serve
+
+from .media import may_download
+
+
+def _broker_ok():
+    from qujing_disclosure.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return True, None
+    except Exception as exc:  # noqa: BLE001 - health reports any failure
+        return False, exc.__class__.__name__
+
+
+@never_cache
+def healthz(request):
+    """Database and broker health as JSON; 503 when either is down."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = {"ok": True, "vendor": connection.vendor}
+    except Exception as exc:  # noqa: BLE001
+        checks["database"] = {"ok": False, "error": exc.__class__.__name__}
+    ok, detail = _broker_ok()
+    checks["broker"] = {"ok": ok, "transport": settings.CELERY_BROKER_URL.split(":", 1)[0]} if ok else {"ok": False, "error": detail}
+    healthy = all(c["ok"] for c in checks.values())
+    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+
+
+def protected_media(request, path):
+    if not may_download(request.user, path):
+        raise Http404()
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

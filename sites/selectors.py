@@ -1,0 +1,72 @@
+"""Reads of the designation workflow, always scoped to the user (see core/access.py)."""
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+
+from qujing_disclosure.core.access import is_county, is_organization_user, scope_queryset, sees_everything
+
+from .enums import DesignationStatus, RoundStatus
+from .models import Application, Designation, Jurisdiction, Organization, Round
+
+
+def jurisdiction_list():
+    return Jurisdiction.objects.all()
+
+
+def organization_list_for(user):
+    """Staff see every unit; a county office its jurisdiction's; an organisation user its own."""
+    qs = Organization.objects.select_related("jurisdiction")
+    if sees_everything(user):
+        return qs
+    if is_county(user):
+        return qs.filter(jurisdiction_id=user.jurisdiction_id)
+    if is_organization_user(user):
+        return qs.filter(pk=user.organization_id)
+    return qs.none()
+
+
+def round_list_for(user):
+    """Staff see every round; others see rounds once opened (drafts are internal)."""
+    qs = Round.objects.select_related("organizer").prefetch_related("quotas__jurisdiction")
+    if sees_everything(user):
+        return qs
+    if user is not None and user.is_authenticated:
+        return qs.exclude(status=RoundStatus.DRAFT)
+    return qs.none()
+
+
+def application_list_for(user):
+    qs = Application.objects.select_related("round", "organization", "jurisdiction", "created_by")
+    return scope_queryset(qs, user)
+
+
+def application_get_for(user, pk):
+    """One application the user may read, or 404 (never 403: out-of-scope objects do not exist)."""
+    return get_object_or_404(application_list_for(user), pk=pk)
+
+
+def organization_get_for(user, pk):
+    return get_object_or_404(organization_list_for(user), pk=pk)
+
+
+def designation_list_public():
+    """Every site, active and revoked (R10: history stays visible). Readable by anyone."""
+    return Designation.objects.select_related("organization", "jurisdiction", "round")
+
+
+def designation_counts():
+    """Programme at a glance: active sites by level and by jurisdiction (two aggregate queries)."""
+    active = Designation.objects.filter(status=DesignationStatus.ACTIVE)
+    by_level = dict(active.values_list("level").annotate(n=Count("id")).values_list("level", "n"))
+    by_jurisdiction = list(
+        Jurisdiction.objects.annotate(
+            city=Count("designations", filter=Q(designations__status=DesignationStatus.ACTIVE, designations__level="city")),
+            county=Count("designations", filter=Q(designations__status=DesignationStatus.ACTIVE, designations__level="county")),
+            revoked=Count("designations", filter=Q(designations__status=DesignationStatus.REVOKED)),
+        ).order_by("sort_order", "id")
+    )
+    return {
+        "total": sum(by_level.values()),
+        "city": by_level.get("city", 0),
+        "county": by_level.get("county", 0),
+        "by_jurisdiction": by_jurisdiction,
+    }

@@ -1,0 +1,68 @@
+import pytest
+
+from qujing_disclosure.core.errors import DomainError, InvalidTransition, NotPermitted
+from qujing_disclosure.core.models import AuditEntry
+from sites import services
+from sites.enums import ApplicationState
+from sites.models import Application
+from tests import factories as f
+
+
+def _submitted(round_, jurisdiction, actor):
+    org = f.OrganizationFactory(jurisdiction=jurisdiction)
+    app = services.application_create(actor=actor, round_id=round_.pk, organization_id=org.pk,
+                                      summary="情况", contact_name="李四", contact_phone="13800000000")
+    return services.application_submit(actor=actor, application_id=app.pk)
+
+
+def test_recommend_refuses_past_ratio(open_round, county_user, county):
+    # R2: quota 2 at 2:1 → at most 4 recommended.
+    apps = [_submitted(open_round, county, county_user) for _ in range(5)]
+    for app in apps[:4]:
+        services.application_recommend(actor=county_user, application_id=app.pk)
+    with pytest.raises(DomainError) as exc:
+        services.application_recommend(actor=county_user, application_id=apps[4].pk)
+    assert "最多推荐4个" in str(exc.value) and "已推荐4个" in str(exc.value)
+    assert exc.value.rule == "R2"
+    apps[4].refresh_from_db()
+    assert apps[4].state == ApplicationState.SUBMITTED
+    assert Application.objects.filter(state=ApplicationState.RECOMMENDED).count() == 4
+
+
+def test_transitions_are_audited(open_round, county_user, county):
+    app = _submitted(open_round, county, county_user)
+    services.application_reject(actor=county_user, application_id=app.pk, reason="材料不全")
+    entries = list(AuditEntry.objects.filter(object_id=str(app.pk)).values_list("action", "from_state", "to_state", "reason"))
+    assert entries == [
+        ("sites.application.create", "", "draft", ""),
+        ("sites.application.submit", "draft", "submitted", ""),
+        ("sites.application.reject", "submitted", "rejected", "材料不全"),
+    ]
+
+
+def test_reject_requires_reason(open_round, county_user, county):
+    app = _submitted(open_round, county, county_user)
+    with pytest.raises(DomainError):
+        services.application_reject(actor=county_user, application_id=app.pk, reason="  ")
+
+
+def test_neighbouring_county_cannot_recommend(open_round, county_user, other_county_user, county):
+    app = _submitted(open_round, county, county_user)
+    with pytest.raises(NotPermitted):
+        services.application_recommend(actor=other_county_user, application_id=app.pk)
+
+
+def test_illegal_transition_refused(open_round, county_user, county):
+    app = _submitted(open_round, county, county_user)
+    services.application_reject(actor=county_user, application_id=app.pk, reason="不符合条件")
+    with pytest.raises(InvalidTransition):
+        services.application_recommend(actor=county_user, application_id=app.pk)
+
+
+def test_audit_entries_are_append_only(open_round, county_user, county):
+    _submitted(open_round, county, county_user)
+    entry = AuditEntry.objects.first()
+    with pytest.raises(TypeError):
+        entry.save()
+    with pytest.raises(TypeError):
+        AuditEntry.objects.all().delete()
