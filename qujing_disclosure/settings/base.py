@@ -195,3 +195,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- sites (designation) -------------------------------------------------------------
+# (UPLOAD_MAX_BYTES above.)
+
+# --- evaluation, publicity and award (evaluation app owns this section) -----------------
+
+# --- disclosure (disclosure app owns this section) --------------------------------------

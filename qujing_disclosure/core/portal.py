@@ -1,0 +1,45 @@
+"""How apps add to the shared portal without touching each other's code.
+
+- Menu links: `register_portal_link(label, url_name, visible=lambda user: ...)`.
+- Dashboard blocks: `register_dashboard_block(func)` where `func(request)` returns
+  `(template_name, context_dict)` or None when the block does not apply to the user.
+
+Apps register in their AppConfig.ready(). The sites portal renders both.
+"""
+from dataclasses import dataclass
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class PortalLink:
+    label: str
+    url_name: str
+    visible: Callable
+    order: int = 100
+
+
+_links: list = []
+_blocks: list = []
+
+
+def register_portal_link(label, url_name, *, visible, order=100):
+    if not any(link.url_name == url_name for link in _links):
+        _links.append(PortalLink(label, url_name, visible, order))
+
+
+def register_dashboard_block(func, *, order=100):
+    if func not in [f for _, f in _blocks]:
+        _blocks.append((order, func))
+
+
+def portal_links_for(user):
+    return [link for link in sorted(_links, key=lambda link: link.order) if link.visible(user)]
+
+
+def dashboard_blocks_for(request):
+    blocks = []
+    for _, func in sorted(_blocks, key=lambda pair: pair[0]):
+        block = func(request)
+        if block is not None:
+            blocks.append(block)
+    return blocks
