@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry, User
+from .models import AuditEntry, CalendarDay, User
 
 
 @admin.register(User)
@@ -30,6 +30,31 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    """Staff correct the official calendar here; every save goes through the service (audited)."""
+
+    list_display = ("date", "is_working_day", "name", "note", "updated_by", "updated_at")
+    list_filter = ("is_working_day",)
+    search_fields = ("name", "note")
+    date_hierarchy = "date"
+    fields = ("date", "is_working_day", "name", "note")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("date",) if obj else ()
+
+    def save_model(self, request, obj, form, change):
+        from .services import calendar_day_set
+
+        saved = calendar_day_set(
+            actor=request.user, date=obj.date, is_working_day=obj.is_working_day, name=obj.name, note=obj.note
+        )
+        obj.pk = saved.pk
 
     def has_delete_permission(self, request, obj=None):
         return False

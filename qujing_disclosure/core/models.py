@@ -103,3 +103,29 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.from_state}→{self.to_state}"
+
+
+class CalendarDay(models.Model):
+    """A staff correction to China's official working-day calendar.
+
+    The base calendar (holidays and make-up working days) comes from the `holidays`
+    package; each year's schedule is announced late, so staff add or correct days here.
+    Deadlines are computed from the calendar when read, so a correction moves open deadlines.
+    """
+
+    date = models.DateField(_("日期"), unique=True)
+    is_working_day = models.BooleanField(_("是否工作日"))
+    name = models.CharField(_("名称"), max_length=60, help_text=_("如：春节、国庆节调休上班"))
+    note = models.CharField(_("依据/备注"), max_length=200, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("修改人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("工作日历调整")
+        verbose_name_plural = _("工作日历调整")
+        ordering = ["-date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}"
