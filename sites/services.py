@@ -60,7 +60,12 @@ def _check_transition(application, target):
 
 
 def _lock_application(application_id):
-    return Application.objects.select_for_update().select_related("round", "organization").get(pk=application_id)
+    # Lock only the application row (of=self): the joined round must stay free for other units.
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("round", "organization", "jurisdiction")
+        .get(pk=application_id)
+    )
 
 
 def _today():
