@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from qujing_disclosure.core import views as core_views
@@ -12,6 +10,7 @@ admin.site.index_title = "管理后台"
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("ping", core_views.ping, name="ping"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("qujing_disclosure.api_urls")),

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
@@ -16,6 +16,11 @@ def _broker_ok():
         return True, None
     except Exception as exc:  # noqa: BLE001 - health reports any failure
         return False, exc.__class__.__name__
+
+
+def ping(request):
+    """Liveness only (no database): also the trivial view the benchmarks compare pages against."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 @never_cache
