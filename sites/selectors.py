@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from qujing_disclosure.core.access import is_county, is_organization_user, scope_queryset, sees_everything
 
 from .enums import DesignationStatus, RoundStatus
-from .models import Application, Designation, Jurisdiction, Organization, Round
+from .models import Application, Designation, Jurisdiction, Organization, Quota, Round
 
 
 def jurisdiction_list():
@@ -32,6 +32,11 @@ def round_list_for(user):
     if user is not None and user.is_authenticated:
         return qs.exclude(status=RoundStatus.DRAFT)
     return qs.none()
+
+
+def quota_list_for(user):
+    """Quotas the user may read: all for staff, its own jurisdiction's for a county office."""
+    return scope_queryset(Quota.objects.select_related("jurisdiction"), user, organization_field=None)
 
 
 def application_list_for(user):

@@ -109,6 +109,8 @@ def scope_queryset(queryset, user, *, jurisdiction_field="jurisdiction", organiz
 rules.add_perm("sites.view_application", sees_everything | in_own_jurisdiction | of_own_organization)
 # R3: the unit applies (an organisation user) or its county office applies for it.
 rules.add_perm("sites.create_application", in_own_jurisdiction | of_own_organization)
+# Without an object: may this user ever apply (a county office or an organisation user)?
+rules.add_perm("sites.add_application", is_county | is_organization_user)
 rules.add_perm("sites.edit_application", in_own_jurisdiction | of_own_organization)
 rules.add_perm("sites.submit_application", in_own_jurisdiction | of_own_organization)
 rules.add_perm("sites.withdraw_application", in_own_jurisdiction | of_own_organization)

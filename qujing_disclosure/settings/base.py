@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served locally (no CDN)
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
     "qujing_disclosure.core",
@@ -168,8 +169,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an anonymous caller gets 401 + WWW-Authenticate rather than 403.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -183,6 +185,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -200,5 +205,36 @@ LOGGING = {
 # (UPLOAD_MAX_BYTES above.)
 
 # --- evaluation, publicity and award (evaluation app owns this section) -----------------
+# R8: the shortest publicity, in calendar days (start and end included).
+PUBLICITY_MIN_DAYS = env.int("PUBLICITY_MIN_DAYS", default=7)
+# R9: one-off subsidy per level, in yuan (city-level sites 3,000; county-level none by default).
+SUBSIDY_BY_LEVEL = {
+    "city": env.int("SUBSIDY_CITY_YUAN", default=3000),
+    "county": env.int("SUBSIDY_COUNTY_YUAN", default=0),
+}
+# R8: objections are answered within this many working days (China's official calendar).
+OBJECTION_ANSWER_WORKING_DAYS = env.int("OBJECTION_ANSWER_WORKING_DAYS", default=5)
+# Objection form: at most this many submissions per client address (django-ratelimit syntax).
+OBJECTION_RATELIMIT = env.str("OBJECTION_RATELIMIT", default="5/h")
+# Evaluator panels of this size or larger drop the highest and lowest total (trimmed mean).
+EVALUATION_TRIM_FROM = env.int("EVALUATION_TRIM_FROM", default=5)
 
 # --- disclosure (disclosure app owns this section) --------------------------------------
+# R18: the organisation answers public feedback within this many working days (China's calendar).
+FEEDBACK_ANSWER_WORKING_DAYS = env.int("FEEDBACK_ANSWER_WORKING_DAYS", default=5)
+# R17: an item stays on display at least this many days (半个月).
+DISCLOSURE_MIN_DISPLAY_DAYS = 15
+# R16: publication dates fall on these days of each month (China time).
+DISCLOSURE_WINDOW_FIRST_DAY = 1
+DISCLOSURE_WINDOW_LAST_DAY = 10
+# Beat jobs: remind before the window opens and before it closes; check missed entries the day after it closes.
+DISCLOSURE_REMIND_OPENING_DAY = 25
+DISCLOSURE_REMIND_CLOSING_DAY = 8
+DISCLOSURE_CHECK_DAY = 11
+# Exemption (R11) review reminders start this many days before the review-by date.
+DISCLOSURE_EXEMPTION_REMIND_DAYS = env.int("DISCLOSURE_EXEMPTION_REMIND_DAYS", default=14)
+# Public forms: per-client POST limits (django-ratelimit rate strings).
+DISCLOSURE_FEEDBACK_RATELIMIT = env.str("DISCLOSURE_FEEDBACK_RATELIMIT", default="5/h")
+DISCLOSURE_RATING_RATELIMIT = env.str("DISCLOSURE_RATING_RATELIMIT", default="10/d")
+# R19: phone numbers are stored only as an HMAC with this secret (defaults to SECRET_KEY).
+DISCLOSURE_SATISFACTION_SECRET = env.str("DISCLOSURE_SATISFACTION_SECRET", default=SECRET_KEY)
