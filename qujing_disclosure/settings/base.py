@@ -202,7 +202,9 @@ LOGGING = {
 }
 
 # --- sites (designation) -------------------------------------------------------------
-# (UPLOAD_MAX_BYTES above.)
+# (UPLOAD_MAX_BYTES above.) The public address printed in plaque QR codes (e.g. https://dj.qj.gov.cn);
+# empty = the host that served the page.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
 
 # --- evaluation, publicity and award (evaluation app owns this section) -----------------
 # R8: the shortest publicity, in calendar days (start and end included).
