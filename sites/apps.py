@@ -7,16 +7,15 @@ class SitesConfig(AppConfig):
     verbose_name = _("示范点创建")
 
     def ready(self):
+        from qujing_disclosure.core.access import is_county, is_organization_user, sees_everything
         from qujing_disclosure.core.media import register_media_prefix
+        from qujing_disclosure.core.portal import register_portal_link
 
-        register_media_prefix("applications/", _material_download_allowed)
+        from .selectors import material_download_allowed
 
-
-def _material_download_allowed(user, path):
-    """Application materials: only users who may read the application (same scoping as the portal)."""
-    from .models import ApplicationMaterial
-    from .selectors import application_list_for
-
-    return ApplicationMaterial.objects.filter(
-        file=path, application__in=application_list_for(user).values("pk")
-    ).exists()
+        register_media_prefix("applications/", material_download_allowed)
+        register_portal_link(_("创建轮次"), "portal:round_list", visible=lambda u: u.is_authenticated, order=10)
+        register_portal_link(
+            _("申报"), "portal:application_list",
+            visible=lambda u: sees_everything(u) or is_county(u) or is_organization_user(u), order=20,
+        )

@@ -75,3 +75,11 @@ def designation_counts():
         "county": by_level.get("county", 0),
         "by_jurisdiction": by_jurisdiction,
     }
+
+
+def material_download_allowed(user, path):
+    """Media checker for `applications/` (core.media): a material is served to whoever may
+    read its application, with the same scoping as the portal pages."""
+    from .models import ApplicationMaterial
+
+    return ApplicationMaterial.objects.filter(file=path, application__in=application_list_for(user).values("pk")).exists()
