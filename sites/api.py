@@ -18,7 +18,12 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, 
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -30,7 +35,13 @@ from . import services
 from .enums import RECOMMENDED_STATES
 from .filters import DesignationFilter
 from .models import Application, Organization
-from .selectors import application_list_for, jurisdiction_list, organization_list_for, quota_list_for, round_list_for
+from .selectors import (
+    application_list_for,
+    jurisdiction_list,
+    organization_list_for,
+    quota_list_for,
+    round_list_for,
+)
 from .selectors_public import designation_directory
 from .serializers import (
     ApplicationCreateSerializer,

@@ -7,7 +7,11 @@ class SitesConfig(AppConfig):
     verbose_name = _("示范点创建")
 
     def ready(self):
-        from qujing_disclosure.core.access import is_county, is_organization_user, sees_everything
+        from qujing_disclosure.core.access import (
+            is_county,
+            is_organization_user,
+            sees_everything,
+        )
         from qujing_disclosure.core.media import register_media_prefix
         from qujing_disclosure.core.portal import register_portal_link
 

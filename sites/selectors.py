@@ -2,9 +2,14 @@
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
-from qujing_disclosure.core.access import is_county, is_organization_user, scope_queryset, sees_everything
+from qujing_disclosure.core.access import (
+    is_county,
+    is_organization_user,
+    scope_queryset,
+    sees_everything,
+)
 
-from .enums import DesignationStatus, RoundStatus
+from .enums import RECOMMENDED_STATES, ApplicationState, DesignationStatus, RoundStatus
 from .models import Application, Designation, Jurisdiction, Organization, Quota, Round
 
 
@@ -83,3 +88,52 @@ def material_download_allowed(user, path):
     from .models import ApplicationMaterial
 
     return ApplicationMaterial.objects.filter(file=path, application__in=application_list_for(user).values("pk")).exists()
+
+
+def screening_summary(*, round_):
+    """The 2:1 screening summary (R2): one dict per quota of the round, ordered like the jurisdictions:
+    jurisdiction, slots, applications (submitted or later), recommended, limit (ratio × slots), awarded.
+
+    A site counts as awarded when the round holds a Designation for it, whether or not an
+    application exists (rounds run before the system have designations but no applications).
+    Three queries per round, however many jurisdictions."""
+    quotas = list(
+        Quota.objects.filter(round=round_).select_related("jurisdiction").order_by("jurisdiction__sort_order", "jurisdiction_id")
+    )
+    application_counts = {
+        row["jurisdiction_id"]: row
+        for row in Application.objects.filter(round=round_)
+        .values("jurisdiction_id")
+        .annotate(
+            applications=Count("id", filter=~Q(state__in=[ApplicationState.DRAFT, ApplicationState.WITHDRAWN])),
+            recommended=Count("id", filter=Q(state__in=RECOMMENDED_STATES)),
+            # Awarded applications whose designation is not (yet) recorded still count once.
+            awarded_without_designation=Count(
+                "id", filter=Q(state=ApplicationState.AWARDED, designation__isnull=True)
+            ),
+        )
+        .order_by()
+    }
+    # Every title granted in the round counts as awarded, even if revoked later (R10 keeps history).
+    designation_counts = dict(
+        Designation.objects.filter(round=round_)
+        .values("jurisdiction_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("jurisdiction_id", "n")
+    )
+    rows = []
+    for quota in quotas:
+        counts = application_counts.get(quota.jurisdiction_id, {})
+        rows.append(
+            {
+                "jurisdiction": quota.jurisdiction.name,
+                "slots": quota.slots,
+                "applications": counts.get("applications", 0),
+                "recommended": counts.get("recommended", 0),
+                "limit": quota.slots * round_.ratio,
+                "awarded": designation_counts.get(quota.jurisdiction_id, 0)
+                + counts.get("awarded_without_designation", 0),
+            }
+        )
+    return rows

@@ -10,7 +10,15 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .models import Application, ApplicationMaterial, Designation, Jurisdiction, Organization, Quota, Round
+from .models import (
+    Application,
+    ApplicationMaterial,
+    Designation,
+    Jurisdiction,
+    Organization,
+    Quota,
+    Round,
+)
 from .selectors import organization_list_for, round_list_for
 
 

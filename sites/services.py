@@ -7,7 +7,6 @@ transaction, and send side effects on commit.
 """
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +21,14 @@ from .enums import (
     DesignationStatus,
     RoundStatus,
 )
-from .models import Application, ApplicationMaterial, Designation, Organization, Quota, Round
+from .models import (
+    Application,
+    ApplicationMaterial,
+    Designation,
+    Organization,
+    Quota,
+    Round,
+)
 
 ALLOWED_UPLOAD_EXTENSIONS = {
     ".pdf": "PDF",
@@ -346,34 +352,3 @@ def designation_revoke(*, actor, designation_id, reason, revoked_on=None):
     audit_record(actor=actor, action="sites.designation.revoke", target=designation,
                  from_state=DesignationStatus.ACTIVE, to_state=DesignationStatus.REVOKED, reason=reason)
     return designation
-
-
-def screening_summary(*, round_):
-    """Per jurisdiction of a round: slots, applications, recommended, limit, awarded (one query)."""
-    rows = (
-        Quota.objects.filter(round=round_)
-        .select_related("jurisdiction")
-        .annotate(
-            applications=Count(
-                "jurisdiction__applications",
-                filter=Q(jurisdiction__applications__round=round_)
-                & ~Q(jurisdiction__applications__state__in=[ApplicationState.DRAFT, ApplicationState.WITHDRAWN]),
-            ),
-            recommended=Count(
-                "jurisdiction__applications",
-                filter=Q(jurisdiction__applications__round=round_, jurisdiction__applications__state__in=RECOMMENDED_STATES),
-            ),
-            awarded=Count(
-                "jurisdiction__applications",
-                filter=Q(jurisdiction__applications__round=round_, jurisdiction__applications__state=ApplicationState.AWARDED),
-            ),
-        )
-        .order_by("jurisdiction__sort_order")
-    )
-    return [
-        {
-            "jurisdiction": q.jurisdiction.name, "slots": q.slots, "applications": q.applications,
-            "recommended": q.recommended, "limit": q.slots * round_.ratio, "awarded": q.awarded,
-        }
-        for q in rows
-    ]

@@ -2,11 +2,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .admin_access import MunicipalAdminMixin, ReadOnlyAdminMixin
 from .models import AuditEntry, CalendarDay, User
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(MunicipalAdminMixin, BaseUserAdmin):
     list_display = ("username", "get_full_name", "role", "jurisdiction", "organization", "is_active", "last_login")
     list_filter = ("role", "jurisdiction", "is_active", "is_staff")
     search_fields = ("username", "first_name", "last_name", "email", "organization__name")
@@ -14,9 +15,15 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + ((_("角色与范围"), {"fields": ("role", "jurisdiction", "organization", "phone")}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("角色与范围"), {"fields": ("role", "jurisdiction", "organization")}),)
 
+    def get_readonly_fields(self, request, obj=None):
+        # Office staff manage accounts, but only a superuser grants superuser or raw permissions.
+        if request.user.is_superuser:
+            return ()
+        return ("is_superuser", "user_permissions", "groups", "last_login", "date_joined")
+
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: the record is append-only."""
 
     list_display = ("created_at", "actor", "action", "content_type", "object_id", "from_state", "to_state", "reason")
@@ -25,18 +32,9 @@ class AuditEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(MunicipalAdminMixin, admin.ModelAdmin):
     """Staff correct the official calendar here; every save goes through the service (audited)."""
 
     list_display = ("date", "is_working_day", "name", "note", "updated_by", "updated_at")
@@ -55,6 +53,3 @@ class CalendarDayAdmin(admin.ModelAdmin):
             actor=request.user, date=obj.date, is_working_day=obj.is_working_day, name=obj.name, note=obj.note
         )
         obj.pk = saved.pk
-
-    def has_delete_permission(self, request, obj=None):
-        return False

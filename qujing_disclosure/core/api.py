@@ -1,6 +1,6 @@
 """DRF glue shared by the apps: domain errors become 400 with the field; NotPermitted becomes 404."""
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 

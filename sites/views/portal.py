@@ -52,6 +52,7 @@ from ..selectors import (
     application_list_for,
     organization_list_for,
     round_list_for,
+    screening_summary,
 )
 
 # States a county office works with every round, always shown on the dashboard; later
@@ -269,7 +270,7 @@ def round_detail(request, pk):
     if sees_everything(user):
         context["summary"] = [
             {**row, "usage": QuotaUsage(slots=row["slots"], limit=row["limit"], recommended=row["recommended"])}
-            for row in services.screening_summary(round_=round_)
+            for row in screening_summary(round_=round_)
         ]
         context["admin_url"] = _admin_url("admin:sites_round_change", round_.pk) if user.is_staff else None
     jurisdiction_id = _quota_jurisdiction_id(user)

@@ -1,0 +1,27 @@
+"""`python manage.py load_demo`: realistic demo data for every app (idempotent; run by `make run`).
+
+Each app contributes through `<app>.demo.load(stdout=...)`; apps without a demo module are skipped.
+"""
+import importlib
+
+from django.core.management.base import BaseCommand
+
+from sites import demo
+
+# Order matters: evaluation and disclosure build on the places, units, rounds and users of sites.
+DEMO_MODULES = ("sites.demo", "evaluation.demo", "disclosure.demo")
+
+
+class Command(BaseCommand):
+    help = "载入演示数据：辖区、党组织、历次示范点创建轮次、当前申报轮次和各角色演示账号（可重复运行，不产生重复数据）。"
+
+    def handle(self, *args, **options):
+        for module_name in DEMO_MODULES:
+            try:
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as error:
+                if error.name == module_name:
+                    continue  # that app has no demo data (yet)
+                raise
+            module.load(stdout=self.stdout)
+        demo.print_logins(stdout=self.stdout)
