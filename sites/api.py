@@ -16,6 +16,7 @@ import django_filters
 from django import forms
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -30,6 +31,8 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+
+from qujing_disclosure.core.caching import cache_public_page
 
 from . import services
 from .enums import RECOMMENDED_STATES
@@ -290,8 +293,12 @@ class ApplicationViewSet(
     list=extend_schema(tags=[TAG_SITES], summary="示范点目录 / Demonstration sites (public)"),
     retrieve=extend_schema(tags=[TAG_SITES], summary="示范点详情 / Demonstration site"),
 )
+@method_decorator(cache_public_page("sites"), name="list")
+@method_decorator(cache_public_page("sites"), name="retrieve")
 class DesignationViewSet(viewsets.ReadOnlyModelViewSet):
-    """Every demonstration site, active and revoked (R10), with the public directory's filters."""
+    """Every demonstration site, active and revoked (R10), with the public directory's filters.
+
+    Anonymous reads are cached like the public pages (core/caching.py)."""
 
     serializer_class = DesignationSerializer
     permission_classes = [AllowAny]

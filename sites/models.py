@@ -241,7 +241,13 @@ class Designation(models.Model):
                 fields=["organization", "level"], condition=Q(status="active"), name="one_active_title_per_level"
             ),
         ]
-        indexes = [models.Index(fields=["status", "level"]), models.Index(fields=["jurisdiction", "status"])]
+        indexes = [
+            models.Index(fields=["status", "level"]),
+            models.Index(fields=["jurisdiction", "status"]),
+            # The public directory's order (active first, newest first) and its year bounds.
+            models.Index(fields=["status", "-awarded_on"], name="designation_directory_idx"),
+            models.Index(fields=["awarded_on"], name="designation_awarded_on_idx"),
+        ]
 
     def __str__(self):
         return f"{self.organization} · {self.get_level_display()}{self.title}"

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
@@ -16,6 +16,28 @@ def _broker_ok():
         return True, None
     except Exception as exc:  # noqa: BLE001 - health reports any failure
         return False, exc.__class__.__name__
+
+
+def switch_language(request):
+    """Language switch by GET (`?language=en&next=/sites/`): sets the language cookie and goes back.
+
+    A GET form needs no CSRF token, so public pages set no cookie and can be cached.
+    """
+    from django.utils.http import url_has_allowed_host_and_scheme
+    from django.utils.translation import check_for_language
+
+    next_url = request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    language = request.GET.get("language", "")
+    if check_for_language(language):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, language, max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 3600,
+            path=settings.LANGUAGE_COOKIE_PATH, secure=settings.LANGUAGE_COOKIE_SECURE or request.is_secure(),
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY, samesite=settings.LANGUAGE_COOKIE_SAMESITE or "Lax",
+        )
+    return response
 
 
 def ping(request):

@@ -8,7 +8,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"  # local state for the embedded defaults (SQLite, broker folder, media)
@@ -205,6 +204,8 @@ LOGGING = {
 # (UPLOAD_MAX_BYTES above.) The public address printed in plaque QR codes (e.g. https://dj.qj.gov.cn);
 # empty = the host that served the page.
 PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="")
+# Anonymous public pages are cached this long (0 disables); saves bump their version (core/caching.py).
+PUBLIC_CACHE_SECONDS = env.int("PUBLIC_CACHE_SECONDS", default=60)
 
 # --- evaluation, publicity and award (evaluation app owns this section) -----------------
 # R8: the shortest publicity, in calendar days (start and end included).

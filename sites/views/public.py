@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from qujing_disclosure.core.access import role_of
+from qujing_disclosure.core.caching import cache_public_page
 from qujing_disclosure.core.models import Role
 
 from .. import selectors, selectors_public
@@ -107,6 +108,7 @@ def jurisdiction_chart(by_jurisdiction):
 
 
 @require_safe
+@cache_public_page("sites")
 def home(request):
     overview = selectors_public.designation_overview()
     context = {
@@ -119,6 +121,7 @@ def home(request):
 
 
 @require_safe
+@cache_public_page("sites")
 def site_list(request):
     filterset = DesignationFilter(request.GET or None, queryset=selectors_public.designation_directory())
     page = Paginator(filterset.qs, SITES_PER_PAGE).get_page(request.GET.get("page"))
@@ -148,6 +151,7 @@ def site_list(request):
 
 
 @require_safe
+@cache_public_page("sites")
 def site_detail(request, pk):
     designation = selectors_public.designation_get_public(pk)
     context = {
