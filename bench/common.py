@@ -318,11 +318,12 @@ def count_queries(path: str, *, headers: dict | None = None, warm: int = 1) -> Q
     """Queries one GET of `path` costs, run in-process with Django's test Client.
 
     The first `warm` requests are not counted (content-type and other per-process caches fill then,
-    as they would in a long-running server worker).
+    as they would in a long-running server worker). The public page cache is switched off here,
+    so the count is what a cache miss costs (a cached hit costs none).
     """
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     # A broken view answers 500 here instead of aborting the benchmark (the caller reports the status;
     # the server's log has the traceback). A broken URLconf raises even so: that is a 500 too.
@@ -330,10 +331,11 @@ def count_queries(path: str, *, headers: dict | None = None, warm: int = 1) -> Q
     timer = _QueryTimer()
     with _quiet_request_log():
         try:
-            for _ in range(warm):
-                client.get(path)
-            with CaptureQueriesContext(connection) as ctx, connection.execute_wrapper(timer):
-                response = client.get(path)
+            with override_settings(PUBLIC_CACHE_SECONDS=0):
+                for _ in range(warm):
+                    client.get(path)
+                with CaptureQueriesContext(connection) as ctx, connection.execute_wrapper(timer):
+                    response = client.get(path)
         except Exception as exc:  # noqa: BLE001 - reported, not hidden
             return QueryCount(path=path, status=500, count=-1, error=f"{exc.__class__.__name__}: {exc}")
     queries = [{"sql": q["sql"], "ms": ms} for q, ms in zip(ctx.captured_queries, timer.ms)]

@@ -1,2 +1,10 @@
+from django.urls import path
+
+from .views import public
+
 app_name = "evaluation_public"
-urlpatterns = []
+urlpatterns = [
+    path("publicity/", public.publicity, name="publicity"),
+    path("publicity/objections/", public.objection_lookup, name="objection_lookup"),
+    path("publicity/objections/<str:code>/", public.objection, name="objection"),
+]

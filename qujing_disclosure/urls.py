@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from qujing_disclosure.core import views as core_views
 
-admin.site.site_header = "曲靖市党务公开示范点管理系统"
-admin.site.site_title = "曲靖市党务公开示范点管理系统"
-admin.site.index_title = "管理后台"
+admin.site.site_header = _("曲靖市党务公开示范点管理系统")
+admin.site.site_title = _("曲靖市党务公开示范点管理系统")
+admin.site.index_title = _("管理后台")
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),

@@ -1,0 +1,59 @@
+"""Factories and helpers for the evaluation tests."""
+import datetime
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from evaluation import services
+from evaluation.enums import InspectionKind, InspectionRating
+from evaluation.models import Inspection
+from qujing_disclosure.core.models import Role
+from sites.enums import ApplicationState
+from tests import factories as f
+
+
+def evaluator_user(**kw):
+    return f.UserFactory(role=Role.EVALUATOR, **kw)
+
+
+def recommended_application(round_, organization):
+    return f.ApplicationFactory(round=round_, organization=organization, state=ApplicationState.RECOMMENDED)
+
+
+class InspectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Inspection
+
+    organization = factory.SubFactory(f.OrganizationFactory)
+    jurisdiction = factory.SelfAttribute("organization.jurisdiction")
+    kind = InspectionKind.DAILY
+    inspected_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    findings = "公开栏内容更新及时"
+    rating = InspectionRating.GOOD
+    recorded_by = factory.SubFactory(f.UserFactory)
+
+
+def full_scores(table, fraction="0.9"):
+    """A complete score map at `fraction` of each criterion's maximum, each with its first method."""
+    return {
+        c.pk: {"points": str((c.max_points * Decimal(fraction)).quantize(Decimal("0.01"))), "methods": c.methods[:1], "notes": "已核实"}
+        for c in table.criteria.all()
+    }
+
+
+def submit_card(evaluator, candidate, fraction="0.9", municipal=None):
+    """Assign (if needed), declare no conflict, score every criterion and submit."""
+    assignment = services.assignment_create(actor=municipal, candidate_id=candidate.pk, evaluator_id=evaluator.pk)
+    services.assignment_declare(actor=evaluator, assignment_id=assignment.pk, conflict=False)
+    services.scorecard_save(actor=evaluator, assignment_id=assignment.pk, scores=full_scores(candidate.round.evaluation_table, fraction))
+    return services.scorecard_submit(actor=evaluator, assignment_id=assignment.pk)
+
+
+def listed_round(eval_round, candidate, municipal, panel_fraction="0.9", evaluators=None):
+    """Score `candidate` fully, put it on the list, deliberate (R7): ready to open publicity."""
+    for person in evaluators or []:
+        submit_card(person, candidate, panel_fraction)
+    services.shortlist_add(actor=municipal, application_id=candidate.application_id)
+    return services.deliberation_record(actor=municipal, round_id=eval_round.pk, meeting_date=timezone.localdate(),
+                                        attendees="组长、副组长、成员", decision="approved")
