@@ -21,7 +21,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import BenchDatabase, Server, count_queries, ensure_world, http_get, machine_summary, measure, print_table  # noqa: E402
+from common import (
+    BenchDatabase,
+    Server,
+    count_queries,
+    ensure_world,
+    http_get,
+    machine_summary,
+    measure,
+    print_table,
+)
 
 JOB_TARGET = 3.0
 PUBLISH_DAY = datetime.date(2026, 6, 3)      # a window day (R16)
@@ -150,11 +159,11 @@ def time_jobs(repeat, n_items):
 
 def public_page_world(orgs):
     """An organisation with 10 and then 1,000 external items on display (plus internal ones that must not show)."""
-    from disclosure.enums import ItemState, Scope
+    from disclosure.enums import ItemState
     from disclosure.models import Item
 
     org = orgs[0]
-    Item.objects.filter(title__startswith="基准事项").update(state=ItemState.ARCHIVED)
+    Item.objects.filter(title__startswith="基准事项").update(state=ItemState.ARCHIVED, published_on=PUBLISH_DAY)
     shown = list(Item.objects.filter(organization=org).order_by("pk").values_list("pk", flat=True))
     return org, shown
 
@@ -172,7 +181,7 @@ def main(argv=None) -> int:
         for name, (job, bare) in results.items():
             ratio = job / bare if bare else float("inf")
             rows.append([f"{name} job (claim + conditional UPDATE + audit rows)", round(job, 3), f"{ratio:.2f}×"])
-            rows.append([f"bare bulk UPDATE, same rows", round(bare, 3), "1.00×"])
+            rows.append(["bare bulk UPDATE, same rows", round(bare, 3), "1.00×"])
             if ratio > JOB_TARGET:
                 print(f"FAIL: the {name} job took {ratio:.2f}× the bare UPDATE (target ≤ {JOB_TARGET:g}×)")
                 failed = True

@@ -1,2 +1,436 @@
+"""/api/v1/disclosure/…: the same scoping and rules as the portal.
+
+Reads start from the scoped selectors (out of scope → 404); writes call disclosure.services,
+whose NotPermitted becomes 404 and DomainError 400 with the field (core/api.py).
+The public endpoints (`disclosure/public/…`) read external items on display only and create
+feedback and ratings, nothing more; their POSTs are rate-limited and honeypot-protected.
+"""
+from django.conf import settings
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django_ratelimit.core import is_ratelimited
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+
+from qujing_disclosure.core.access import (
+    is_county,
+    is_organization_user,
+    sees_everything,
+)
+from qujing_disclosure.core.errors import NotPermitted
+
+from . import selectors, services
+from . import serializers as s
+from .models import CatalogueEntry
+
+TAG = "党务公开 Disclosure"
+TAG_PUBLIC = "党务公开（公众） Public disclosure"
+
+
+def _org_filter(request, qs):
+    org = request.query_params.get("organization")
+    if org is not None:
+        if not org.isdigit():
+            return qs.none()
+        qs = qs.filter(organization_id=int(org))
+    return qs
+
+
+def _own_organization_id(request):
+    if not is_organization_user(request.user):
+        raise NotPermitted()
+    return request.user.organization_id
+
+
+class _Scoped(viewsets.GenericViewSet):
+    permission_classes = [IsAuthenticated]
+
+    def _run(self, serializer_class, func, **kwargs):
+        data = serializer_class(data=self.request.data)
+        data.is_valid(raise_exception=True)
+        return func(actor=self.request.user, **kwargs, **data.validated_data)
+
+
+@extend_schema(tags=[TAG])
+class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [IsAuthenticated]
+    serializer_class = s.CategorySerializer
+
+    def get_queryset(self):
+        return selectors.category_list()
+
+
+@extend_schema(tags=[TAG])
+class CarrierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
+    serializer_class = s.CarrierSerializer
+
+    def get_queryset(self):
+        return _org_filter(self.request, selectors.carrier_list_for(self.request.user)).order_by("id")
+
+    @extend_schema(request=s.CarrierWriteSerializer, responses=s.CarrierSerializer)
+    def create(self, request):
+        data = s.CarrierWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values.pop("is_active", None)
+        carrier = services.carrier_create(actor=request.user, organization_id=_own_organization_id(request), **values)
+        return Response(s.CarrierSerializer(carrier).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.CarrierWriteSerializer, responses=s.CarrierSerializer)
+    def partial_update(self, request, pk=None):
+        carrier = self.get_object()
+        data = s.CarrierWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        carrier = services.carrier_update(actor=request.user, carrier_id=carrier.pk, **data.validated_data)
+        return Response(s.CarrierSerializer(carrier).data)
+
+
+@extend_schema(tags=[TAG])
+class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
+    serializer_class = s.EntrySerializer
+
+    def get_queryset(self):
+        return _org_filter(self.request, selectors.entry_list_for(self.request.user)).order_by("id")
+
+    @extend_schema(request=s.EntryWriteSerializer, responses=s.EntrySerializer)
+    def create(self, request):
+        data = s.EntryWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        v.pop("is_active", None)
+        entry = services.entry_create(
+            actor=request.user, organization_id=_own_organization_id(request), category_id=v.pop("category"),
+            carrier_ids=v.pop("carriers"), **v,
+        )
+        return Response(s.EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.EntryWriteSerializer, responses=s.EntrySerializer)
+    def partial_update(self, request, pk=None):
+        entry = self.get_object()
+        data = s.EntryWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        if "category" in v:
+            v["category_id"] = v.pop("category")
+        carriers = v.pop("carriers", None)
+        carrier_ids = carriers if "carriers" in request.data else None
+        entry = services.entry_update(actor=request.user, entry_id=entry.pk, carrier_ids=carrier_ids, **v)
+        return Response(s.EntrySerializer(CatalogueEntry.objects.get(pk=entry.pk)).data)
+
+
+@extend_schema(tags=[TAG])
+class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
+    serializer_class = s.ItemSerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        qs = _org_filter(self.request, selectors.item_list_for(self.request.user)).prefetch_related("attachments")
+        state = self.request.query_params.get("state")
+        if state:
+            qs = qs.filter(state=state)
+        return qs.order_by("-publish_on", "-id")
+
+    def _item(self, item):
+        return Response(s.ItemSerializer(selectors.item_list_for(self.request.user).get(pk=item.pk)).data)
+
+    @extend_schema(request=s.ItemWriteSerializer, responses=s.ItemSerializer)
+    def create(self, request):
+        data = s.ItemWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        item = services.item_create(actor=request.user, entry_id=v.pop("entry"), previous_id=v.pop("previous"),
+                                    carrier_ids=v.pop("carriers", None), **v)
+        response = self._item(item)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    @extend_schema(request=s.ItemUpdateSerializer, responses=s.ItemSerializer)
+    def partial_update(self, request, pk=None):
+        item = self.get_object()
+        data = s.ItemUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        item = services.item_update(actor=request.user, item_id=item.pk, carrier_ids=v.pop("carriers", None), **v)
+        return self._item(item)
+
+    @extend_schema(request=None, responses=s.ItemSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._item(services.item_submit(actor=request.user, item_id=self.get_object().pk))
+
+    @extend_schema(request=s.InitialReviewSerializer, responses=s.ItemSerializer)
+    @action(detail=True, methods=["post"], url_path="initial-review")
+    def initial_review(self, request, pk=None):
+        return self._item(self._run(s.InitialReviewSerializer, services.item_initial_review, item_id=self.get_object().pk))
+
+    @extend_schema(request=s.ReviewSerializer, responses=s.ItemSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        return self._item(self._run(s.ReviewSerializer, services.item_review, item_id=self.get_object().pk))
+
+    @extend_schema(request=None, responses=s.ItemSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        return self._item(services.item_publish(actor=request.user, item_id=self.get_object().pk))
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.ItemSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._item(self._run(s.ReasonSerializer, services.item_withdraw, item_id=self.get_object().pk))
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.ItemSerializer)
+    @action(detail=True, methods=["post"])
+    def archive(self, request, pk=None):
+        return self._item(self._run(s.ReasonSerializer, services.item_archive, item_id=self.get_object().pk))
+
+    @extend_schema(request=s.InspectSerializer, responses=s.ItemSerializer)
+    @action(detail=True, methods=["post"])
+    def inspect(self, request, pk=None):
+        return self._item(self._run(s.InspectSerializer, services.item_inspect, item_id=self.get_object().pk))
+
+    @extend_schema(request=s.EvidenceUploadSerializer, responses=s.EvidenceSerializer)
+    @action(detail=True, methods=["post"])
+    def evidence(self, request, pk=None):
+        data = s.EvidenceUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        evidence = services.item_record_evidence(
+            actor=request.user, item_id=self.get_object().pk, carrier_id=v.pop("carrier"), uploaded_file=v.pop("file"), **v
+        )
+        return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.AttachmentUploadSerializer, responses=s.AttachmentSerializer)
+    @action(detail=True, methods=["post"])
+    def attachments(self, request, pk=None):
+        data = s.AttachmentUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        attachment = services.item_add_attachment(actor=request.user, item_id=self.get_object().pk,
+                                                  title=data.validated_data["title"],
+                                                  uploaded_file=data.validated_data["file"])
+        return Response(s.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=[TAG])
+class ExemptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
+    serializer_class = s.ExemptionSerializer
+
+    def get_queryset(self):
+        qs = _org_filter(self.request, selectors.exemption_list_for(self.request.user))
+        jurisdiction = self.request.query_params.get("jurisdiction")
+        if jurisdiction and jurisdiction.isdigit():
+            qs = qs.filter(jurisdiction_id=int(jurisdiction))
+        return qs.order_by("review_by", "id")
+
+    def create(self, request):
+        data = s.ExemptionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        exemption = services.exemption_create(actor=request.user, organization_id=_own_organization_id(request),
+                                              **data.validated_data)
+        return Response(s.ExemptionSerializer(exemption).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ExemptionReviewSerializer, responses=s.ExemptionSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        exemption = self._run(s.ExemptionReviewSerializer, services.exemption_review, exemption_id=self.get_object().pk)
+        return Response(s.ExemptionSerializer(exemption).data)
+
+
+@extend_schema(tags=[TAG])
+class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
+    serializer_class = s.FeedbackSerializer
+
+    def get_queryset(self):
+        qs = _org_filter(self.request, selectors.feedback_list_for(self.request.user))
+        state = self.request.query_params.get("state")
+        if state:
+            qs = qs.filter(state=state)
+        return qs.order_by("-received_on", "-id")
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return selectors.feedback_with_deadlines(page) if page is not None else page
+
+    def get_object(self):
+        return selectors.feedback_with_deadlines([super().get_object()])[0]
+
+    @extend_schema(request=s.AnswerSerializer, responses=s.FeedbackSerializer)
+    @action(detail=True, methods=["post"])
+    def answer(self, request, pk=None):
+        feedback = self._run(s.AnswerSerializer, services.feedback_answer, feedback_id=self.get_object().pk)
+        return Response(s.FeedbackSerializer(selectors.feedback_with_deadlines([feedback])[0]).data)
+
+
+@extend_schema(tags=[TAG])
+class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
+    serializer_class = s.FindingSerializer
+
+    def get_queryset(self):
+        if not (is_county(self.request.user) or sees_everything(self.request.user)):
+            return selectors.finding_list_for(None)
+        return _org_filter(self.request, selectors.finding_list_for(self.request.user)).order_by("-period", "-id")
+
+    def create(self, request):
+        data = s.FindingSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        organization = v["organization"]
+        if not selectors.organization_list_for(request.user).filter(pk=organization.pk).exists():
+            raise Http404()
+        finding = services.finding_record(actor=request.user, organization_id=organization.pk, kind=v["kind"],
+                                          period=v["period"], description=v["description"])
+        return Response(s.FindingSerializer(finding).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.NoticeSerializer, responses=s.RectificationSerializer)
+    @action(detail=True, methods=["post"], url_path="issue-notice")
+    def issue_notice(self, request, pk=None):
+        notice = self._run(s.NoticeSerializer, services.rectification_issue, finding_id=self.get_object().pk)
+        return Response(s.RectificationSerializer(notice).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ReasonSerializer, responses=s.FindingSerializer)
+    @action(detail=True, methods=["post"])
+    def dismiss(self, request, pk=None):
+        return Response(s.FindingSerializer(
+            self._run(s.ReasonSerializer, services.finding_dismiss, finding_id=self.get_object().pk)).data)
+
+
+@extend_schema(tags=[TAG])
+class RectificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
+    serializer_class = s.RectificationSerializer
+
+    def get_queryset(self):
+        return _org_filter(self.request, selectors.rectification_list_for(self.request.user)).order_by("deadline", "id")
+
+    @extend_schema(request=s.ReportSerializer, responses=s.RectificationSerializer)
+    @action(detail=True, methods=["post"])
+    def report(self, request, pk=None):
+        return Response(s.RectificationSerializer(
+            self._run(s.ReportSerializer, services.rectification_report, rectification_id=self.get_object().pk)).data)
+
+    @extend_schema(request=s.CheckSerializer, responses=s.RectificationSerializer)
+    @action(detail=True, methods=["post"])
+    def check(self, request, pk=None):
+        return Response(s.RectificationSerializer(
+            self._run(s.CheckSerializer, services.rectification_check, rectification_id=self.get_object().pk)).data)
+
+
+@extend_schema(tags=[TAG])
+class ComplianceViewSet(viewsets.ViewSet):
+    """The compliance figures of the organisations in the office's scope (R20); `?jurisdiction=`, `?year=`."""
+
+    permission_classes = [IsAuthenticated]
+
+    def list(self, request):
+        if not (is_county(request.user) or sees_everything(request.user)):
+            raise Http404()
+        organizations = selectors.organization_list_for(request.user).filter(is_active=True)
+        jurisdiction = request.query_params.get("jurisdiction")
+        if jurisdiction and jurisdiction.isdigit():
+            organizations = organizations.filter(jurisdiction_id=int(jurisdiction))
+        organizations = list(organizations.order_by("jurisdiction__sort_order", "name").values_list("id", "name"))
+        year = request.query_params.get("year")
+        ids = [pk for pk, _name in organizations]
+        record = selectors.inspection_record_for(ids, year=int(year) if year and year.isdigit() else None)
+        calendar = selectors.compliance_calendar(ids)
+        return Response([
+            {"organization": pk, "name": name, "record": record[pk],
+             "calendar": [{"month": m.strftime("%Y-%m"), "mark": mark} for m, mark in calendar[pk]]}
+            for pk, name in organizations
+        ])
+
+
+# --- public -----------------------------------------------------------------------------------
+def _public_limit(request, *, group, rate):
+    """django-ratelimit by client address for public POSTs (R18/R19 abuse)."""
+    if is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True):
+        raise Throttled(detail=_("提交过于频繁，请稍后再试。"))
+
+
+@extend_schema(tags=[TAG_PUBLIC])
+class PublicItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """External items now on display (never internal ones). `?organization=<id>`."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    serializer_class = s.PublicItemSerializer
+
+    def get_queryset(self):
+        return _org_filter(self.request, selectors.item_list_public()).select_related("entry__category") \
+            .prefetch_related("attachments").order_by("-published_on", "-id")
+
+
+@extend_schema(tags=[TAG_PUBLIC])
+class PublicCatalogueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """The external lines of organisations' catalogues. `?organization=<id>`."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    serializer_class = s.PublicEntrySerializer
+
+    def get_queryset(self):
+        return _org_filter(self.request, CatalogueEntry.objects.filter(
+            is_active=True, scope="external", organization__is_active=True)).select_related("category").order_by("id")
+
+
+@extend_schema(tags=[TAG_PUBLIC])
+class PublicFeedbackViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Leave feedback (R18) and get a receipt code; read the answer at `…/public/feedback/<code>/`."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    lookup_field = "code"
+    serializer_class = s.PublicFeedbackSerializer
+
+    def get_object(self):
+        return selectors.feedback_by_code(self.kwargs["code"])
+
+    @extend_schema(request=s.PublicFeedbackCreateSerializer, responses=s.PublicFeedbackSerializer)
+    def create(self, request):
+        _public_limit(request, group="disclosure.feedback", rate=settings.DISCLOSURE_FEEDBACK_RATELIMIT)
+        data = s.PublicFeedbackCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        if v.pop("website"):
+            return Response({"detail": _("提交失败。")}, status=status.HTTP_400_BAD_REQUEST)
+        feedback = services.feedback_submit(organization_id=v.pop("organization"), item_id=v.pop("item"), **v)
+        return Response(s.PublicFeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=[TAG_PUBLIC])
+class PublicRatingViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Rate an organisation (R19): once per phone number per organisation per month."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    serializer_class = s.PublicRatingSerializer
+
+    def create(self, request):
+        _public_limit(request, group="disclosure.rating", rate=settings.DISCLOSURE_RATING_RATELIMIT)
+        data = s.PublicRatingSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        if v.pop("website"):
+            return Response({"detail": _("提交失败。")}, status=status.HTTP_400_BAD_REQUEST)
+        services.rating_submit(organization_id=v["organization"], phone=v["phone"], rating=v["rating"], comment=v["comment"])
+        return Response({"organization": v["organization"], "rating": v["rating"]}, status=status.HTTP_201_CREATED)
+
+
 def register(router):
-    """Add this app's API viewsets to the /api/v1/ router."""
+    """Add this app's API viewsets to the /api/v1/ router (all under disclosure/…)."""
+    router.register("disclosure/categories", CategoryViewSet, basename="disclosure-category")
+    router.register("disclosure/carriers", CarrierViewSet, basename="disclosure-carrier")
+    router.register("disclosure/catalogue", EntryViewSet, basename="disclosure-entry")
+    router.register("disclosure/items", ItemViewSet, basename="disclosure-item")
+    router.register("disclosure/exemptions", ExemptionViewSet, basename="disclosure-exemption")
+    router.register("disclosure/feedback", FeedbackViewSet, basename="disclosure-feedback")
+    router.register("disclosure/findings", FindingViewSet, basename="disclosure-finding")
+    router.register("disclosure/rectifications", RectificationViewSet, basename="disclosure-rectification")
+    router.register("disclosure/compliance", ComplianceViewSet, basename="disclosure-compliance")
+    router.register("disclosure/public/items", PublicItemViewSet, basename="disclosure-public-item")
+    router.register("disclosure/public/catalogue", PublicCatalogueViewSet, basename="disclosure-public-entry")
+    router.register("disclosure/public/feedback", PublicFeedbackViewSet, basename="disclosure-public-feedback")
+    router.register("disclosure/public/ratings", PublicRatingViewSet, basename="disclosure-public-rating")

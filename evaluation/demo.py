@@ -3,29 +3,68 @@
 Builds, through the services and with the right actors, a city-level round of this year that went
 through the whole evaluation — default table, two teams, scorecards (some panels of five, so the
 trimmed mean shows), democratic evaluation, inspections, the R10 re-evaluation of every active
-city-level site (one revoked with its decision), the preliminary list, the leading group's
-deliberation — and now stands in publicity with objections in every state (one overdue).
+city-level site (all retained: the demo keeps the source's figure of 125 active sites, 12 city-level
+and 113 county-level), the preliminary list, the leading group's deliberation — and now stands in
+publicity with objections in every state (one overdue).
+The past round in which sites.demo revoked a city-level title gets the evaluation records of that
+revocation (R10): its table, the re-evaluation of the sites of that time with the panel's submitted
+scorecards, the retained ones and the revocation decision (decision number, score, plaque recall).
+These are seeded at their historical dates, without revoking again.
 Also: subsidy payments of the latest city-level sites in their steps, and published case stories.
 
-Idempotent: keyed on the round's name; a second run finds the round and changes nothing.
+Idempotent: the current round is keyed on its name, the past re-evaluation on its round's table,
+subsidies on their designation and stories on their title; the sites they pick are chosen from
+what does not change (never from which titles are active), so a second run changes no row count.
 """
 import datetime
 import random
+import re
+from contextlib import contextmanager
 from decimal import Decimal
+from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from qujing_disclosure.core.audit import audit_record
 from qujing_disclosure.core.models import Role
 from sites import services as site_services
-from sites.demo import DEMO_PASSWORD, demo_user
+from sites.demo import DEMO_PASSWORD, demo_password_hash, demo_user
 from sites.enums import ApplicationState, DesignationStatus, Level, RoundStatus
-from sites.models import Application, Designation, Jurisdiction, Organization, Quota, Round
+from sites.models import (
+    Application,
+    Designation,
+    Jurisdiction,
+    Organization,
+    Quota,
+    Round,
+)
 
 from . import services
-from .enums import CandidateKind, StoryStatus, SubsidyState
-from .models import Candidate, CaseStory, Objection, Publicity, SubsidyPayment
+from .enums import (
+    DEFAULT_TABLE,
+    AssignmentState,
+    CandidateKind,
+    ReevaluationOutcome,
+    ScorecardState,
+    StoryStatus,
+    SubsidyState,
+)
+from .models import (
+    Assignment,
+    Candidate,
+    CaseStory,
+    Criterion,
+    EvaluationTable,
+    Objection,
+    Publicity,
+    Revocation,
+    Score,
+    Scorecard,
+    SubsidyPayment,
+    Team,
+)
 
 SEED = 2026
 EVALUATORS = [("pingshen1", "周建平"), ("pingshen2", "杨春梅"), ("pingshen3", "吴国华"), ("pingshen4", "孙丽萍"), ("pingshen5", "马志强")]
@@ -45,7 +84,7 @@ def _evaluators():
     for username, name in EVALUATORS:
         user, created = get_user_model().objects.get_or_create(username=username, defaults={"role": Role.EVALUATOR, "first_name": name})
         if created:
-            user.set_password(DEMO_PASSWORD)
+            user.password = demo_password_hash()  # one hash for every demo login (hashing is slow by design)
             user.save(update_fields=["password"])
         users.append(user)
     return users
@@ -55,7 +94,7 @@ def _scores(table, rng, level):
     """A plausible scorecard around `level` (0..1 of each maximum)."""
     out = {}
     for c in table.criteria.all():
-        value = max(Decimal("0"), min(c.max_points, (c.max_points * Decimal(str(level + rng.uniform(-0.06, 0.06)))).quantize(Decimal("0.5"))))
+        value = max(Decimal(0), min(c.max_points, (c.max_points * Decimal(str(level + rng.uniform(-0.06, 0.06)))).quantize(Decimal("0.5"))))
         out[c.pk] = {"points": value, "methods": c.methods[: rng.randint(1, len(c.methods))], "notes": "经查阅台账和实地察看核实。"}
     return out
 
@@ -75,7 +114,7 @@ def _build_round(rng, office, leader, evaluator, panel, today):
     round_ = Round.objects.create(
         name=_round_name(today.year), year=today.year, level=Level.CITY, organizer=places["city"], ratio=2,
         applications_open_on=today - datetime.timedelta(days=90), applications_close_on=today - datetime.timedelta(days=30),
-        screening_close_on=today - datetime.timedelta(days=30), pass_mark=Decimal("80"),
+        screening_close_on=today - datetime.timedelta(days=30), pass_mark=Decimal(80),
         description="市级示范点从县级示范点和市直单位中择优创建，经考评、领导小组审议、网上公示后授牌。",
     )
     codes = ["qilin", "zhanyi", "xuanwei", "luoping", "jgw-organs", "jgw-education"]
@@ -105,11 +144,12 @@ def _build_round(rng, office, leader, evaluator, panel, today):
 
 def _evaluate(round_, table, team_a, rng, office, evaluator, panel):
     candidates = list(Candidate.objects.filter(round=round_).select_related("organization").order_by("pk"))
-    failing = next((c.pk for c in candidates if c.kind == CandidateKind.REEVALUATION), None)
     for index, candidate in enumerate(candidates):
         level = rng.uniform(0.8, 0.95)
-        if candidate.pk == failing:
-            level = 0.7  # R10: one site falls below the pass mark and loses its title
+        if candidate.kind == CandidateKind.REEVALUATION:
+            # R10: this year's sites all pass their re-evaluation (the past round shows a revocation), so the
+            # demo keeps 125 active sites. 0.88 less the largest jitter (0.06) and rounding stays at or above 80.
+            level = rng.uniform(0.88, 0.95)
         people = [evaluator, *panel] if index % 2 == 0 else panel[:3]
         for person in people:
             _score(candidate, person, table, rng, level, office)
@@ -128,18 +168,13 @@ def _evaluate(round_, table, team_a, rng, office, evaluator, panel):
 
 
 def _decide_reevaluations(round_, office):
+    """R10: keep the title of every re-evaluated site at or above the pass mark. Below it a site stays
+    pending for the office to decide: the demo itself never revokes a title of the current figure."""
     from .selectors import candidate_aggregate
 
-    for candidate in Candidate.objects.filter(round=round_, kind=CandidateKind.REEVALUATION).select_related("designation"):
+    for candidate in Candidate.objects.filter(round=round_, kind=CandidateKind.REEVALUATION).order_by("pk"):
         agg = candidate_aggregate(candidate)
-        if agg is None or agg["pending"]:
-            continue
-        if agg["score"] < round_.pass_mark:
-            services.designation_revoke_with_decision(
-                actor=office, designation_id=candidate.designation_id, candidate_id=candidate.pk,
-                reason=f"{round_.year}年复评得分{agg['score']}分，低于合格线80分，取消示范点资格，收回牌匾",
-                decision_ref=f"曲党务公开办〔{round_.year}〕7号", plaque_recalled_on=timezone.localdate())
-        else:
+        if agg is not None and not agg["pending"] and agg["score"] >= round_.pass_mark:
             services.reevaluation_retain(actor=office, candidate_id=candidate.pk)
 
 
@@ -183,19 +218,149 @@ def _objections(publicity, office, today):
                                       reply="经调阅原始记录并走访座谈核实，异议反映的问题属实，该单位移出初选名单。")
 
 
-def _subsidies_and_stories(office, rng):
-    latest = Designation.objects.filter(level=Level.CITY, status=DesignationStatus.ACTIVE, subsidy_amount__gt=0).order_by("-awarded_on", "plaque_number")[:4]
+def _subsidies_and_stories(office):
+    """R9 subsidies of the latest four city-level sites and three published R8a stories.
+
+    The sites are picked from what never changes (plaque order, not whether a title is still active),
+    and each row is keyed (payment on its site, story on its title), so a rerun adds nothing."""
+    latest = Designation.objects.filter(level=Level.CITY, subsidy_amount__gt=0).order_by("-awarded_on", "plaque_number")[:4]
     for index, designation in enumerate(latest):
+        if designation.status != DesignationStatus.ACTIVE:
+            continue
         payment, created = SubsidyPayment.objects.get_or_create(designation=designation, defaults={"amount": designation.subsidy_amount})
         if created:
             services.subsidy_advance(actor=office, payment_id=payment.pk, state=SubsidyState.APPROVED)
             if index < 2:
                 services.subsidy_advance(actor=office, payment_id=payment.pk, state=SubsidyState.PAID, voucher=f"曲财行〔{designation.awarded_on.year}〕{20 + index}号")
-    sites = list(Designation.objects.filter(status=DesignationStatus.ACTIVE).order_by("-level", "plaque_number")[:3])
-    for designation, (title, body) in zip(sites, STORIES):
-        if not CaseStory.objects.filter(designation=designation, title=title).exists():
-            story = services.story_save(actor=office, designation_id=designation.pk, title=title, body=f"{designation.organization.name}：{body}")
-            services.story_set_status(actor=office, story_id=story.pk, status=StoryStatus.PUBLISHED)
+    sites = Designation.objects.filter(status=DesignationStatus.ACTIVE).select_related("organization").order_by("-level", "plaque_number")
+    for designation, (title, body) in zip(sites[:3], STORIES):
+        if CaseStory.objects.filter(title=title).exists():
+            continue
+        story = services.story_save(actor=office, designation_id=designation.pk, title=title, body=f"{designation.organization.name}：{body}")
+        services.story_set_status(actor=office, story_id=story.pk, status=StoryStatus.PUBLISHED)
+
+
+# --- the past round with a revocation (R10), seeded at its historical dates -------------------------
+@contextmanager
+def _at(moment):
+    """Backdate rows written inside (auto_now / auto_now_add) to a historical moment: seeding past events only."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
+def _moment(day, hour=10):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+
+
+HALF = Decimal("0.5")
+
+
+def _points_adding_to(criteria, total, rng):
+    """Points per criterion, in half points within 0..max, adding up to exactly `total`."""
+    full = sum((c.max_points for c in criteria), Decimal(0))
+    points = {}
+    for c in criteria:
+        share = c.max_points * total / full * Decimal(str(rng.uniform(0.95, 1.05)))
+        points[c.pk] = min(c.max_points, max(Decimal(0), (share / HALF).to_integral_value() * HALF))
+    rest = total - sum(points.values())
+    while rest:
+        step = HALF if rest > 0 else -HALF
+        movable = [c for c in criteria if Decimal(0) <= points[c.pk] + step <= c.max_points]
+        c = movable[int(rng.random() * len(movable))]
+        points[c.pk] += step
+        rest -= step
+    return points
+
+
+def _revoked_score(designation, pass_mark):
+    """The score sites.demo wrote into the reason ("…复评得分72分…"), so records and reason agree."""
+    found = re.search(r"得分(\d+(?:\.\d+)?)分", designation.revoke_reason or "")
+    score = Decimal(found.group(1)) if found else pass_mark - 8
+    return score if score < pass_mark else pass_mark - 8
+
+
+def _past_reevaluation(office, panel, rng):
+    """The round in which the first city-level title (by plaque number) was revoked gets its R10 records.
+
+    sites.demo seeded that revocation directly (status, date, reason, audit); here the same round gets
+    what the evaluation workflow would have left: the table, the re-evaluation of every site of its level
+    awarded before it, a panel of three with submitted scorecards, the retained sites and the revocation
+    decision (decision number, score below the pass mark, plaque recall). No title changes. Returns the
+    round, or None when there is nothing to seed."""
+    designation = (Designation.objects.filter(status=DesignationStatus.REVOKED, level=Level.CITY)
+                   .select_related("round").order_by("plaque_number").first())
+    if designation is None:
+        return None
+    round_ = (Round.objects.filter(level=designation.level, year=designation.revoked_on.year, status=RoundStatus.FINISHED,
+                                   applications_open_on__lte=designation.revoked_on)
+              .exclude(pk=designation.round_id).order_by("pk").first())
+    if round_ is None or EvaluationTable.objects.filter(round=round_).exists():
+        return round_
+    decided_on = designation.revoked_on
+    opened_on = round_.screening_close_on or round_.applications_close_on
+    scored_on = decided_on - datetime.timedelta(days=40)
+    with _at(_moment(opened_on)):
+        table = EvaluationTable.objects.create(round=round_)
+        Criterion.objects.bulk_create(
+            Criterion(table=table, group=str(group), name=str(name), max_points=Decimal(points), guidance=str(guidance),
+                      methods=list(methods), rules=rule_ids, fed_by_democratic=fed, order=index * 10)
+            for index, (group, name, points, guidance, methods, rule_ids, fed) in enumerate(DEFAULT_TABLE, start=1)
+        )
+        audit_record(actor=None, action="evaluation.table.create", target=table, data={"round": round_.pk, "total": 100, "seeded": True})
+        members = panel[:3]
+        team = Team.objects.create(round=round_, name="复评考评组", leader=members[0])
+        team.members.set(members)
+    criteria = list(table.criteria.all())
+    # R10: every site of the round's level awarded before it and still holding its title then.
+    reevaluated = list(
+        Designation.objects.filter(level=round_.level, awarded_on__lt=round_.applications_open_on)
+        .exclude(round=round_).exclude(revoked_on__lt=round_.applications_open_on).order_by("plaque_number")
+    )
+    for site in reevaluated:
+        revoked_here = site.status == DesignationStatus.REVOKED and site.revoked_on.year == round_.year
+        score = _revoked_score(site, round_.pass_mark) if revoked_here else Decimal(rng.randint(168, 184)) * HALF  # 84–92
+        with _at(_moment(opened_on)):
+            candidate = Candidate.objects.create(
+                round=round_, kind=CandidateKind.REEVALUATION, designation=site, organization_id=site.organization_id,
+                jurisdiction_id=site.jurisdiction_id, team=team)
+        # Three evaluators around the panel's score: the mean of their totals is exactly `score`.
+        offsets = [Decimal("-1.5"), Decimal(0), Decimal("1.5")]
+        rng.shuffle(offsets)
+        for evaluator, offset in zip(members, offsets):
+            total = score + offset
+            with _at(_moment(scored_on, hour=9)):
+                assignment = Assignment.objects.create(candidate=candidate, evaluator=evaluator, state=AssignmentState.DECLARED,
+                                                       declared_at=timezone.now())
+            with _at(_moment(scored_on, hour=16)):
+                scorecard = Scorecard.objects.create(assignment=assignment, state=ScorecardState.SUBMITTED, total=total,
+                                                     submitted_at=timezone.now())
+                points = _points_adding_to(criteria, total, rng)
+                Score.objects.bulk_create(
+                    Score(scorecard=scorecard, criterion=c, points=points[c.pk], methods=c.methods[: rng.randint(1, len(c.methods))],
+                          notes="公开栏内容过期，台账不全，扣分。" if revoked_here else "经查阅台账、实地察看核实。")
+                    for c in criteria
+                )
+        with _at(_moment(decided_on)):
+            if revoked_here:
+                candidate.outcome = ReevaluationOutcome.REVOKED
+                candidate.save(update_fields=["outcome"])
+                decision_ref = f"曲党务公开办〔{round_.year}〕{12 + Revocation.objects.filter(decided_on__year=round_.year).count()}号"
+                Revocation.objects.create(
+                    designation=site, candidate=candidate, score=score, reason=site.revoke_reason,
+                    decision_ref=decision_ref, decided_on=decided_on, plaque_recalled_on=decided_on + datetime.timedelta(days=5),
+                    recorded_by=office,
+                )
+                # The title itself was revoked by sites.demo (status, date, reason, sites.designation.revoke):
+                # here only the evaluation decision's record, as designation_revoke_with_decision writes it.
+                audit_record(actor=None, action="evaluation.designation.revoke", target=site, from_state=DesignationStatus.ACTIVE,
+                             to_state=DesignationStatus.REVOKED, reason=site.revoke_reason,
+                             data={"decision_ref": decision_ref, "score": str(score), "seeded": True})
+            else:
+                candidate.outcome = ReevaluationOutcome.RETAINED
+                candidate.save(update_fields=["outcome"])
+                audit_record(actor=None, action="evaluation.reevaluation.retain", target=candidate, from_state=ReevaluationOutcome.PENDING,
+                             to_state=ReevaluationOutcome.RETAINED, data={"score": str(score), "seeded": True})
+    return round_
 
 
 def load(*, stdout=None):
@@ -204,7 +369,8 @@ def load(*, stdout=None):
     office, leader, evaluator = demo_user("office"), demo_user("leader"), demo_user("evaluator")
     with transaction.atomic():
         panel = _evaluators()
-        _subsidies_and_stories(office, rng)
+        _subsidies_and_stories(office)
+        past = _past_reevaluation(office, panel, random.Random(SEED - 6))
         if Round.objects.filter(name=_round_name(today.year)).exists():
             if stdout is not None:
                 stdout.write("考评演示数据已存在，未作改动。")
@@ -219,3 +385,6 @@ def load(*, stdout=None):
             f"考评：{round_.name} 公示中（{publicity.starts_on}—{publicity.ends_on}），考评对象 {Candidate.objects.filter(round=round_).count()} 个，"
             f"公示异议 {Objection.objects.filter(publicity=publicity).count()} 件；考评人员账号 pingshen1—pingshen5，密码 {DEMO_PASSWORD}。"
         )
+        if past is not None:
+            stdout.write(f"复评撤销示例：{past.name}（复评 {Candidate.objects.filter(round=past).count()} 个，"
+                         f"撤销 {Revocation.objects.filter(candidate__round=past).count()} 个）。")

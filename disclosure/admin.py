@@ -1,0 +1,151 @@
+"""Admin for the municipal office: the standard categories (editable), and read-only registers of
+catalogues, items, exemptions (per jurisdiction), feedback, findings and rectifications.
+
+State is never edited here; the item actions call disclosure.services and show a refused rule
+(e.g. R17) as an error message. Nothing is deleted.
+"""
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from qujing_disclosure.core.access import is_municipal
+from qujing_disclosure.core.errors import DomainError
+
+from . import jobs, services
+from .models import (
+    Carrier,
+    CatalogueEntry,
+    Category,
+    Exemption,
+    Feedback,
+    Finding,
+    Item,
+    Rectification,
+    Reminder,
+    SatisfactionRating,
+)
+
+
+class MunicipalOnly:
+    def has_module_permission(self, request):
+        return is_municipal(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_municipal(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Category)
+class CategoryAdmin(MunicipalOnly, admin.ModelAdmin):
+    """The standard set of catalogue categories (R12): staff add, rename, reorder or retire them."""
+
+    list_display = ["name", "code", "sort_order", "is_active"]
+    list_editable = ["sort_order", "is_active"]
+    fields = ["name", "code", "description", "sort_order", "is_active"]
+    search_fields = ["name", "code"]
+
+    def has_add_permission(self, request, obj=None):
+        return is_municipal(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return is_municipal(request.user)
+
+
+@admin.register(Carrier)
+class CarrierAdmin(MunicipalOnly, admin.ModelAdmin):
+    list_display = ["name", "kind", "organization", "jurisdiction", "location", "url", "is_active"]
+    list_filter = ["kind", "is_active", "jurisdiction"]
+    search_fields = ["name", "organization__name", "location"]
+    list_select_related = ["organization", "jurisdiction"]
+
+
+@admin.register(CatalogueEntry)
+class CatalogueEntryAdmin(MunicipalOnly, admin.ModelAdmin):
+    list_display = ["title", "category", "organization", "scope", "time_type", "cadence", "is_active"]
+    list_filter = ["category", "scope", "time_type", "cadence", "field", "jurisdiction"]
+    search_fields = ["title", "organization__name"]
+    list_select_related = ["category", "organization"]
+
+
+@admin.register(Item)
+class ItemAdmin(MunicipalOnly, admin.ModelAdmin):
+    list_display = ["title", "organization", "scope", "time_type", "publish_on", "published_on", "display_until", "state"]
+    list_filter = ["state", "scope", "time_type", "field", "jurisdiction"]
+    search_fields = ["title", "organization__name"]
+    date_hierarchy = "publish_on"
+    list_select_related = ["organization"]
+    actions = ["archive_selected", "run_publish_job", "run_archive_job"]
+
+    @admin.action(description=_("整理归档所选事项（公开满15天）"))
+    def archive_selected(self, request, queryset):
+        for item in queryset:
+            try:
+                services.item_archive(actor=request.user, item_id=item.pk,
+                                      reason=str(_("管理后台归档")))
+            except DomainError as exc:
+                self.message_user(request, f"{item.title}：{exc.message}", level=messages.ERROR)
+
+    @admin.action(description=_("立即运行“到期发布”任务"))
+    def run_publish_job(self, request, queryset):
+        result = jobs.publish_due_items()
+        self.message_user(request, _("已发布 %(n)d 项。") % {"n": result.count})
+
+    @admin.action(description=_("立即运行“到期归档”任务"))
+    def run_archive_job(self, request, queryset):
+        result = jobs.archive_ended_items()
+        self.message_user(request, _("已归档 %(n)d 项。") % {"n": result.count})
+
+
+@admin.register(Exemption)
+class ExemptionAdmin(MunicipalOnly, admin.ModelAdmin):
+    """R11: the register of information temporarily unsuitable for disclosure, per jurisdiction."""
+
+    list_display = ["title", "organization", "jurisdiction", "approver", "approved_on", "review_by", "state"]
+    list_filter = ["jurisdiction", "state"]
+    search_fields = ["title", "organization__name", "approver"]
+    list_select_related = ["organization", "jurisdiction"]
+
+
+@admin.register(Feedback)
+class FeedbackAdmin(MunicipalOnly, admin.ModelAdmin):
+    list_display = ["code", "organization", "received_on", "state", "answered_on"]
+    list_filter = ["state", "jurisdiction"]
+    search_fields = ["code", "organization__name", "content"]
+    list_select_related = ["organization"]
+
+
+@admin.register(SatisfactionRating)
+class SatisfactionRatingAdmin(MunicipalOnly, admin.ModelAdmin):
+    list_display = ["organization", "month", "rating", "created_at"]
+    list_filter = ["rating", "month", "jurisdiction"]
+    exclude = ["voter_hash"]
+    list_select_related = ["organization"]
+
+
+@admin.register(Finding)
+class FindingAdmin(MunicipalOnly, admin.ModelAdmin):
+    list_display = ["organization", "kind", "period", "state", "by_job"]
+    list_filter = ["kind", "state", "by_job", "jurisdiction"]
+    search_fields = ["organization__name", "description"]
+    list_select_related = ["organization"]
+
+
+@admin.register(Rectification)
+class RectificationAdmin(MunicipalOnly, admin.ModelAdmin):
+    list_display = ["organization", "deadline", "state", "closed_on"]
+    list_filter = ["state", "jurisdiction"]
+    list_select_related = ["organization"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(MunicipalOnly, admin.ModelAdmin):
+    list_display = ["organization", "kind", "period", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["organization"]

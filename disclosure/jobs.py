@@ -1,0 +1,336 @@
+"""Time-driven sweeps (Celery beat and management commands call the same functions).
+
+Each sweep is set-based and idempotent: it claims due rows with one conditional
+UPDATE (`… WHERE state = old AND due`), writes the audit rows in bulk, and running it
+again changes nothing more. On PostgreSQL the due rows are locked with
+SKIP LOCKED, so two workers running the same job at once never claim the same row;
+findings and reminders rely on unique constraints (insert-or-ignore).
+Everything is judged in China time (`today` = timezone.localdate(), Asia/Shanghai).
+"""
+import datetime
+import logging
+import uuid
+from dataclasses import dataclass, field
+
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qujing_disclosure.core.audit import audit_record_many
+
+from . import dates
+from .enums import (
+    CADENCE_MONTHS,
+    SCHEDULED_STATES,
+    ExemptionState,
+    FindingKind,
+    ItemState,
+    ReminderKind,
+    TimeType,
+)
+from .models import CatalogueEntry, Exemption, Finding, Item, Reminder
+
+log = logging.getLogger(__name__)
+CHUNK = 5000
+
+
+@dataclass
+class JobResult:
+    job: str
+    today: datetime.date
+    dry_run: bool
+    ids: list = field(default_factory=list)
+
+    @property
+    def count(self):
+        return len(self.ids)
+
+    def __str__(self):
+        verb = "would change" if self.dry_run else "changed"
+        return f"{self.job} {self.today.isoformat()}: {verb} {self.count}"
+
+
+def _chunks(ids, size=CHUNK):
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def _fast_path():
+    """PostgreSQL and SQLite ≥ 3.35 can claim with one UPDATE … RETURNING and copy the audit set-based."""
+    from django.db import connection
+
+    return connection.vendor in ("postgresql", "sqlite")
+
+
+def _claim(queryset, *, from_state, values, dry_run):
+    """Claim the due rows of `queryset`, moving them from `from_state`, in one conditional UPDATE.
+
+    Returns exactly the ids this call changed: a concurrent run's rows are skipped (PostgreSQL:
+    FOR UPDATE SKIP LOCKED in the sub-select) or no longer match `state = from_state`.
+    """
+    if dry_run or not _fast_path():
+        if connection.features.has_select_for_update_skip_locked:
+            queryset = queryset.select_for_update(skip_locked=True)
+        ids = list(queryset.order_by().values_list("id", flat=True))
+        if dry_run or not ids:
+            return ids
+        # Other databases: the conditional UPDATE per chunk, then keep the rows this run changed.
+        for chunk in _chunks(ids):
+            Item.objects.filter(id__in=chunk, state=from_state).update(**values)
+        return [pk for chunk in _chunks(ids)
+                for pk in Item.objects.filter(id__in=chunk, updated_at=values["updated_at"]).values_list("id", flat=True)]
+    quote = connection.ops.quote_name
+    meta = Item._meta
+    select_sql, select_params = queryset.order_by().values("id").query.sql_with_params()
+    lock = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
+    assignments = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in values)
+    assignment_params = [meta.get_field(name).get_db_prep_save(value, connection) for name, value in values.items()]
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {assignments} "
+        f"WHERE {quote('id')} IN ({select_sql}{lock}) AND {quote('state')} = %s RETURNING {quote('id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*assignment_params, *select_params, from_state])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _audit(ids, *, action, from_state="", to_state="", data=None, model=Item):
+    """One audit row per id (actor empty: a scheduled job), written set-based.
+
+    Same rows as core.audit.audit_record_many, but copied with one INSERT … SELECT over the id
+    list instead of building 100,000 model instances: the sweep's cost stays close to the UPDATE's.
+    """
+    import json
+
+    from django.contrib.contenttypes.models import ContentType
+
+    from qujing_disclosure.core.models import AuditEntry
+
+    if not ids:
+        return None
+    if not _fast_path():
+        return audit_record_many(actor=None, action=action, model=model, object_ids=ids, from_state=from_state,
+                                 to_state=to_state, data=data)
+    quote = connection.ops.quote_name
+    meta = AuditEntry._meta
+    batch = uuid.uuid4()
+    columns = ["batch", "created_at", "action", "content_type", "from_state", "to_state", "reason", "data"]
+    values = [batch, timezone.now(), action, ContentType.objects.get_for_model(model, for_concrete_model=False).pk,
+              from_state, to_state, "", data or {}]
+    params = [meta.get_field(name).get_db_prep_save(value, connection) for name, value in zip(columns, values, strict=False)]
+    if connection.vendor == "postgresql":
+        source, id_param = "SELECT unnest(%s::bigint[]) AS id", list(ids)
+    else:
+        source, id_param = "SELECT value AS id FROM json_each(%s)", json.dumps(list(ids))
+    column_sql = ", ".join(quote(meta.get_field(name).column) for name in columns)
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} ({column_sql}, {quote('actor_id')}, {quote('object_id')}) "
+        f"SELECT {placeholders}, NULL, CAST(src.id AS TEXT) FROM ({source}) src"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, id_param])
+    return batch
+
+
+def publish_due_items(*, today=None, dry_run=False):
+    """R14/R16: publish approved items whose date has come — only on window days (1st–10th),
+    prompt items at once on any day."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    due = Q(state=ItemState.APPROVED, publish_on__lte=today)
+    if not dates.in_window(today):
+        due &= Q(time_type=TimeType.PROMPT)
+    with transaction.atomic():
+        ids = _claim(
+            Item.objects.filter(due), from_state=ItemState.APPROVED, dry_run=dry_run,
+            values={"state": ItemState.PUBLISHED, "published_on": today, "published_at": now, "updated_at": now},
+        )
+        if ids and not dry_run:
+            _audit(ids, action="disclosure.item.publish", from_state=ItemState.APPROVED, to_state=ItemState.PUBLISHED,
+                   data={"job": "publish_due_items", "date": today.isoformat()})
+            _supersede_previous_many(ids)
+    return JobResult("publish_due_items", today, dry_run, ids)
+
+
+def _supersede_previous_many(ids):
+    """A long-term item stays on display until replaced: its published follower supersedes it."""
+    previous = Item.objects.filter(
+        followers__id__in=ids, state=ItemState.PUBLISHED, time_type=TimeType.LONG_TERM, superseded=False
+    ).values_list("id", flat=True)
+    previous_ids = list(previous)
+    if previous_ids:
+        Item.objects.filter(id__in=previous_ids, superseded=False).update(superseded=True)
+        audit_record_many(actor=None, action="disclosure.item.supersede", model=Item, object_ids=previous_ids)
+
+
+def archive_ended_items(*, today=None, dry_run=False):
+    """R14 step 4 / R17: archive items whose display has ended — never before 15 days on display.
+
+    Long-term items without an end stay until a follower replaces them (superseded).
+    """
+    today = today or timezone.localdate()
+    now = timezone.now()
+    fifteen_days_ago = today - datetime.timedelta(days=dates.min_display_days())
+    due = Q(state=ItemState.PUBLISHED, published_on__lte=fifteen_days_ago) & (
+        Q(superseded=True) | Q(display_until__lt=today, published_on__lt=fifteen_days_ago)
+    )
+    with transaction.atomic():
+        ids = _claim(
+            Item.objects.filter(due), from_state=ItemState.PUBLISHED, dry_run=dry_run,
+            values={"state": ItemState.ARCHIVED, "ended_on": today, "updated_at": now},
+        )
+        if ids and not dry_run:
+            _audit(ids, action="disclosure.item.archive", from_state=ItemState.PUBLISHED, to_state=ItemState.ARCHIVED,
+                   data={"job": "archive_ended_items", "date": today.isoformat()})
+    return JobResult("archive_ended_items", today, dry_run, ids)
+
+
+def _cadences_due(month_start):
+    return [cadence for cadence, months in CADENCE_MONTHS.items() if month_start.month in months]
+
+
+def _start_of_day(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def checked_month(today):
+    """The month the 11th check judges: this month once its window has closed, else the previous one."""
+    if today.day > dates.window_days()[1]:
+        return dates.first_of_month(today)
+    return dates.add_months(today, -1)
+
+
+def check_missed_entries(*, today=None, month=None, dry_run=False):
+    """The 11th check (R16/R20): staged or periodic catalogue entries due this month that had nothing
+    published in the 1st–10th window get one finding each for the supervising office."""
+    today = today or timezone.localdate()
+    month = dates.first_of_month(month) if month else checked_month(today)
+    window_end = dates.window_end(month)
+    published = Item.objects.filter(
+        entry=OuterRef("pk"), state__in=(ItemState.PUBLISHED, ItemState.ARCHIVED, ItemState.WITHDRAWN),
+        published_on__gte=month, published_on__lte=window_end,
+    )
+    already = Finding.objects.filter(entry=OuterRef("pk"), kind=FindingKind.MISSED, period=month, by_job=True)
+    missing = list(
+        CatalogueEntry.objects.filter(
+            is_active=True, cadence__in=_cadences_due(month), created_at__lt=_start_of_day(month),
+            organization__is_active=True,
+        )
+        .exclude(Exists(published))
+        .exclude(Exists(already))
+        .values_list("id", "organization_id", "jurisdiction_id", "title")
+    )
+    if dry_run or not missing:
+        return JobResult("check_missed_entries", today, dry_run, [row[0] for row in missing])
+    batch = uuid.uuid4()
+    with transaction.atomic():
+        Finding.objects.bulk_create(
+            [
+                Finding(
+                    organization_id=org_id, jurisdiction_id=jur_id, entry_id=entry_id, kind=FindingKind.MISSED,
+                    period=month, by_job=True, batch=batch,
+                    description=_("目录条目“%(title)s”%(month)s应在1—10日公开，窗口内未公开任何事项（R16）。")
+                    % {"title": title, "month": month.strftime("%Y-%m")},
+                )
+                for entry_id, org_id, jur_id, title in missing
+            ],
+            ignore_conflicts=True,  # a concurrent run inserted the same finding: the unique constraint keeps one
+            batch_size=2000,
+        )
+        ids = list(Finding.objects.filter(batch=batch).values_list("id", flat=True))
+        if ids:
+            audit_record_many(actor=None, action="disclosure.finding.record", model=Finding, object_ids=ids,
+                              to_state="open", data={"job": "check_missed_entries", "month": month.isoformat()})
+    return JobResult("check_missed_entries", today, dry_run, ids)
+
+
+def _insert_reminders(rows, *, kind, today, dry_run, job):
+    """Insert-or-ignore one reminder per (organisation, kind, period, ref); returns the ids inserted.
+
+    `rows` are (organisation id, ref id, period, message); the unique constraint keeps a second or
+    concurrent run from adding the same reminder twice.
+    """
+    if dry_run or not rows:
+        return JobResult(job, today, dry_run, [org for org, _ref, _period, _msg in rows])
+    batch = uuid.uuid4()
+    with transaction.atomic():
+        Reminder.objects.bulk_create(
+            [Reminder(organization_id=org, kind=kind, period=period, ref_id=ref, message=msg, batch=batch)
+             for org, ref, period, msg in rows],
+            ignore_conflicts=True, batch_size=2000,
+        )
+        ids = list(Reminder.objects.filter(batch=batch).values_list("id", flat=True))
+        if ids:
+            audit_record_many(actor=None, action="disclosure.reminder.create", model=Reminder, object_ids=ids,
+                              data={"job": job, "kind": kind})
+    return JobResult(job, today, dry_run, ids)
+
+
+def send_window_reminders(*, today=None, dry_run=False):
+    """Remind organisations before the window opens (25th: next month) and before it closes (8th: this month)
+    when a catalogue entry due then has nothing scheduled."""
+    from django.conf import settings
+
+    today = today or timezone.localdate()
+    if today.day == settings.DISCLOSURE_REMIND_OPENING_DAY:
+        kind, month = ReminderKind.WINDOW_OPENING, dates.add_months(today, 1)
+        # Anything in the pipeline for that month counts as scheduled.
+        scheduled_states = SCHEDULED_STATES
+    elif today.day == settings.DISCLOSURE_REMIND_CLOSING_DAY:
+        kind, month = ReminderKind.WINDOW_CLOSING, dates.first_of_month(today)
+        # Two days before the window closes only approved or published items are safe.
+        scheduled_states = (ItemState.APPROVED, ItemState.PUBLISHED, ItemState.ARCHIVED)
+    else:
+        return JobResult("send_window_reminders", today, dry_run, [])
+    window_end = dates.window_end(month)
+    scheduled = Item.objects.filter(
+        entry=OuterRef("pk"), state__in=scheduled_states, publish_on__gte=month, publish_on__lte=window_end
+    )
+    entries = (
+        CatalogueEntry.objects.filter(is_active=True, cadence__in=_cadences_due(month), organization__is_active=True)
+        .exclude(Exists(scheduled))
+        .order_by("organization_id", "id")
+        .values_list("organization_id", "title")
+    )
+    by_org = {}
+    for org_id, title in entries:
+        by_org.setdefault(org_id, []).append(title)
+    first, last = dates.window_days()
+    rows = [
+        (
+            org_id, 0, month,
+            _("%(month)s的公开窗口为%(first)d—%(last)d日（北京时间），以下目录条目尚未安排公开：%(titles)s。")
+            % {"month": month.strftime("%Y-%m"), "first": first, "last": last, "titles": "、".join(titles[:10])},
+        )
+        for org_id, titles in by_org.items()
+    ]
+    return _insert_reminders(rows, kind=kind, today=today, dry_run=dry_run, job="send_window_reminders")
+
+
+def send_exemption_reminders(*, today=None, dry_run=False):
+    """R11: remind organisations of register entries whose review-by date is near or past."""
+    from django.conf import settings
+
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=settings.DISCLOSURE_EXEMPTION_REMIND_DAYS)
+    due = list(
+        Exemption.objects.filter(state=ExemptionState.ACTIVE, review_by__lte=horizon)
+        .values_list("id", "organization_id", "title", "review_by")
+    )
+    rows = [
+        (org_id, pk, review_by, _("暂不宜公开备案“%(title)s”应于 %(date)s 前复核（R11）。") % {"title": title, "date": review_by.isoformat()})
+        for pk, org_id, title, review_by in due
+    ]
+    return _insert_reminders(rows, kind=ReminderKind.EXEMPTION_REVIEW, today=today, dry_run=dry_run,
+                             job="send_exemption_reminders")
+
+
+JOBS = {
+    "publish": publish_due_items,
+    "archive": archive_ended_items,
+    "check_missed": check_missed_entries,
+    "window_reminders": send_window_reminders,
+    "exemption_reminders": send_exemption_reminders,
+}

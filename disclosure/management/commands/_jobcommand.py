@@ -1,0 +1,24 @@
+"""Shared shape of the disclosure job commands: `--dry-run` and `--date` call the same code as Celery."""
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+
+class JobCommand(BaseCommand):
+    job = None  # a function of jobs.py
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="show what would change, change nothing")
+        parser.add_argument("--date", help="judge as if today were this date (YYYY-MM-DD, China time)")
+
+    def handle(self, *args, dry_run=False, date=None, **options):
+        today = None
+        if date:
+            try:
+                today = datetime.date.fromisoformat(date)
+            except ValueError as exc:
+                raise CommandError(f"--date: {exc}") from exc
+        result = type(self).job(today=today, dry_run=dry_run)
+        self.stdout.write(str(result))
+        if dry_run and result.ids:
+            self.stdout.write("ids: " + ", ".join(str(pk) for pk in result.ids[:50]) + (" …" if result.count > 50 else ""))

@@ -1,0 +1,8 @@
+from disclosure import jobs
+
+from ._jobcommand import JobCommand
+
+
+class Command(JobCommand):
+    help = "The 11th check: findings for due catalogue entries with nothing published in the window."
+    job = staticmethod(jobs.check_missed_entries)

@@ -1,0 +1,8 @@
+from disclosure import jobs
+
+from ._jobcommand import JobCommand
+
+
+class Command(JobCommand):
+    help = "Publish approved items that are due (R16 window; prompt items at once)."
+    job = staticmethod(jobs.publish_due_items)

@@ -1,0 +1,295 @@
+"""API serializers of the disclosure work. Every serializer lists its fields; state and bookkeeping
+are read-only, so posting `state`, `organization`, `published_on`… changes nothing."""
+from rest_framework import serializers
+
+from .enums import (
+    Cadence,
+    CarrierKind,
+    EvidenceKind,
+    Field,
+    FindingKind,
+    Form,
+    InspectionResult,
+    Satisfaction,
+    Scope,
+    TimeType,
+)
+from .models import (
+    Attachment,
+    Carrier,
+    CatalogueEntry,
+    Category,
+    Evidence,
+    Exemption,
+    Feedback,
+    Finding,
+    Item,
+    Rectification,
+)
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["id", "code", "name", "description", "sort_order"]
+        read_only_fields = fields
+
+
+class CarrierSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Carrier
+        fields = ["id", "organization", "kind", "kind_display", "name", "location", "url", "maintainer", "note", "is_active"]
+        read_only_fields = ["id", "organization", "kind_display", "is_active"]
+
+
+class CarrierWriteSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CarrierKind.choices)
+    name = serializers.CharField(max_length=100)
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    url = serializers.URLField(required=False, allow_blank=True, default="")
+    maintainer = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    is_active = serializers.BooleanField(required=False)
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    carriers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = CatalogueEntry
+        fields = ["id", "organization", "category", "category_name", "title", "description", "field", "scope", "forms",
+                  "carriers", "time_type", "cadence", "is_active"]
+        read_only_fields = fields
+
+
+class EntryWriteSerializer(serializers.Serializer):
+    category = serializers.IntegerField()
+    title = serializers.CharField(max_length=120)
+    description = serializers.CharField(required=False, allow_blank=True, default="")
+    field = serializers.ChoiceField(choices=Field.choices, default=Field.PARTY)
+    scope = serializers.ChoiceField(choices=Scope.choices)
+    forms = serializers.ListField(child=serializers.ChoiceField(choices=Form.choices), required=False, default=list)
+    carriers = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    time_type = serializers.ChoiceField(choices=TimeType.choices)
+    cadence = serializers.ChoiceField(choices=Cadence.choices)
+    is_active = serializers.BooleanField(required=False)
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    url = serializers.FileField(source="file", read_only=True)
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "title", "url", "size", "uploaded_at"]
+        read_only_fields = fields
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    url = serializers.FileField(source="file", read_only=True)
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "carrier", "kind", "url", "sms_count", "note", "recorded_at"]
+        read_only_fields = fields
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    carriers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+    on_time = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Item
+        fields = [
+            "id", "organization", "entry", "previous", "series", "title", "content", "field", "scope", "forms",
+            "carriers", "time_type", "publish_on", "display_until", "due_by", "state", "state_display",
+            "return_reason", "published_on", "on_time", "superseded", "inspection_result", "inspection_note",
+            "ended_on", "attachments", "created_at",
+        ]
+        read_only_fields = fields
+
+
+class ItemWriteSerializer(serializers.Serializer):
+    entry = serializers.IntegerField()
+    previous = serializers.IntegerField(required=False, allow_null=True, default=None)
+    title = serializers.CharField(max_length=200)
+    content = serializers.CharField()
+    field = serializers.ChoiceField(choices=Field.choices, required=False)
+    scope = serializers.ChoiceField(choices=Scope.choices, required=False)
+    forms = serializers.ListField(child=serializers.ChoiceField(choices=Form.choices), required=False)
+    carriers = serializers.ListField(child=serializers.IntegerField(), required=False)
+    time_type = serializers.ChoiceField(choices=TimeType.choices, required=False)
+    publish_on = serializers.DateField(help_text="YYYY-MM-DD, China time; 1st–10th unless prompt (R16)")
+    display_until = serializers.DateField(required=False, allow_null=True, default=None,
+                                          help_text="≥ publish_on + 15 days (R17); empty only for long-term items")
+
+
+class ItemUpdateSerializer(ItemWriteSerializer):
+    entry = None
+    previous = None
+    title = serializers.CharField(max_length=200, required=False)
+    content = serializers.CharField(required=False)
+    publish_on = serializers.DateField(required=False)
+    display_until = serializers.DateField(required=False, allow_null=True)
+
+
+class InitialReviewSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    check_content = serializers.BooleanField(default=False)
+    check_scope = serializers.BooleanField(default=False)
+    check_form = serializers.BooleanField(default=False)
+    check_timing = serializers.BooleanField(default=False)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReviewSerializer(serializers.Serializer):
+    approve = serializers.BooleanField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class InspectSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(choices=InspectionResult.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    finding_kind = serializers.ChoiceField(choices=FindingKind.choices, default=FindingKind.EVIDENCE)
+
+
+class EvidenceUploadSerializer(serializers.Serializer):
+    carrier = serializers.IntegerField(required=False, allow_null=True, default=None)
+    kind = serializers.ChoiceField(choices=EvidenceKind.choices)
+    file = serializers.FileField(required=False, allow_null=True, default=None)
+    sms_count = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    title = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
+    file = serializers.FileField()
+
+
+class ExemptionSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = Exemption
+        fields = ["id", "organization", "organization_name", "jurisdiction", "title", "reason", "basis", "approver",
+                  "approved_on", "review_by", "state", "review_note", "reviewed_at"]
+        read_only_fields = ["id", "organization", "organization_name", "jurisdiction", "state", "review_note", "reviewed_at"]
+
+
+class ExemptionReviewSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["keep", "release", "close"])
+    note = serializers.CharField()
+    review_by = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class FeedbackSerializer(serializers.ModelSerializer):
+    deadline = serializers.SerializerMethodField()
+    deadline_explanation = serializers.SerializerMethodField()
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Feedback
+        fields = ["id", "code", "organization", "item", "name", "contact", "content", "state", "received_on",
+                  "deadline", "deadline_explanation", "overdue", "answer", "answered_on"]
+        read_only_fields = fields
+
+    def get_deadline(self, obj):
+        return obj.deadline.due.isoformat() if hasattr(obj, "deadline") else None
+
+    def get_deadline_explanation(self, obj):
+        return obj.deadline.explanation if hasattr(obj, "deadline") else None
+
+    def get_overdue(self, obj):
+        return getattr(obj, "overdue", None)
+
+
+class AnswerSerializer(serializers.Serializer):
+    answer = serializers.CharField(max_length=2000)
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Finding
+        fields = ["id", "organization", "kind", "period", "entry", "item", "description", "state", "by_job", "created_at"]
+        read_only_fields = ["id", "entry", "item", "state", "by_job", "created_at"]
+
+
+class NoticeSerializer(serializers.Serializer):
+    requirement = serializers.CharField()
+    deadline = serializers.DateField()
+
+
+class RectificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Rectification
+        fields = ["id", "finding", "organization", "requirement", "deadline", "state", "report", "reported_at",
+                  "check_note", "closed_on", "issued_at"]
+        read_only_fields = fields
+
+
+class ReportSerializer(serializers.Serializer):
+    report = serializers.CharField()
+
+
+class CheckSerializer(serializers.Serializer):
+    accept = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+# --- public -------------------------------------------------------------------------------
+class PublicItemSerializer(serializers.ModelSerializer):
+    """Only what the public page shows: no reviewers, no evidence, no internal fields."""
+
+    category = serializers.CharField(source="entry.category.name", read_only=True)
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Item
+        fields = ["id", "organization", "category", "title", "content", "field", "time_type", "published_on",
+                  "display_until", "attachments"]
+        read_only_fields = fields
+
+
+class PublicEntrySerializer(serializers.ModelSerializer):
+    category = serializers.CharField(source="category.name", read_only=True)
+
+    class Meta:
+        model = CatalogueEntry
+        fields = ["id", "organization", "category", "title", "field", "time_type", "cadence"]
+        read_only_fields = fields
+
+
+class PublicFeedbackCreateSerializer(serializers.Serializer):
+    organization = serializers.IntegerField()
+    item = serializers.IntegerField(required=False, allow_null=True, default=None)
+    content = serializers.CharField(max_length=2000)
+    name = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    contact = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    website = serializers.CharField(required=False, allow_blank=True, default="", help_text="honeypot: leave empty")
+
+
+class PublicFeedbackSerializer(serializers.ModelSerializer):
+    """What the writer reads by receipt code (R18): their words and the answer, nothing about others."""
+
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = Feedback
+        fields = ["code", "organization", "organization_name", "content", "state", "received_on", "answer", "answered_on"]
+        read_only_fields = fields
+
+
+class PublicRatingSerializer(serializers.Serializer):
+    organization = serializers.IntegerField()
+    rating = serializers.ChoiceField(choices=Satisfaction.choices)
+    phone = serializers.CharField(max_length=20, write_only=True)
+    comment = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    website = serializers.CharField(required=False, allow_blank=True, default="", write_only=True)
