@@ -5,7 +5,8 @@
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/bench_disclosure.py
 
 1. Jobs over 100,000 items (bulk-loaded): `disclosure.jobs.publish_due_items` (claim due rows,
-   conditional UPDATE, one audit row per item) and `archive_ended_items`, each against one bare
+   conditional UPDATE, one audit row per item written by one INSERT … SELECT,
+   `qujing_disclosure.core.audit.audit_record_from_queryset`) and `archive_ended_items`, each against one bare
    bulk SQL UPDATE of the same rows in the same run (rows reset between runs; best of N).
    Target (asserted, exit 1): job ≤ 3 × bare UPDATE.
 2. `/disclosure/<id>/` with 1,000 external items on display: queries at 10 and at 1,000 items

@@ -1,13 +1,15 @@
 """Admin for the municipal office: the standard categories (editable), and read-only registers of
 catalogues, items, exemptions (per jurisdiction), feedback, findings and rectifications.
+Access is core's rule (admin_access: the municipal office only, never an is_staff county account).
 
 State is never edited here; the item actions call disclosure.services and show a refused rule
 (e.g. R17) as an error message. Nothing is deleted.
 """
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qujing_disclosure.core.access import is_municipal
+from qujing_disclosure.core.admin_access import MunicipalAdminMixin, ReadOnlyAdminMixin
 from qujing_disclosure.core.errors import DomainError
 
 from . import jobs, services
@@ -25,25 +27,8 @@ from .models import (
 )
 
 
-class MunicipalOnly:
-    def has_module_permission(self, request):
-        return is_municipal(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_municipal(request.user)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Category)
-class CategoryAdmin(MunicipalOnly, admin.ModelAdmin):
+class CategoryAdmin(MunicipalAdminMixin, admin.ModelAdmin):
     """The standard set of catalogue categories (R12): staff add, rename, reorder or retire them."""
 
     list_display = ["name", "code", "sort_order", "is_active"]
@@ -51,15 +36,10 @@ class CategoryAdmin(MunicipalOnly, admin.ModelAdmin):
     fields = ["name", "code", "description", "sort_order", "is_active"]
     search_fields = ["name", "code"]
 
-    def has_add_permission(self, request, obj=None):
-        return is_municipal(request.user)
-
-    def has_change_permission(self, request, obj=None):
-        return is_municipal(request.user)
-
 
 @admin.register(Carrier)
-class CarrierAdmin(MunicipalOnly, admin.ModelAdmin):
+class CarrierAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "kind", "organization", "jurisdiction", "location", "url", "is_active"]
     list_filter = ["kind", "is_active", "jurisdiction"]
     search_fields = ["name", "organization__name", "location"]
@@ -67,7 +47,7 @@ class CarrierAdmin(MunicipalOnly, admin.ModelAdmin):
 
 
 @admin.register(CatalogueEntry)
-class CatalogueEntryAdmin(MunicipalOnly, admin.ModelAdmin):
+class CatalogueEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "category", "organization", "scope", "time_type", "cadence", "is_active"]
     list_filter = ["category", "scope", "time_type", "cadence", "field", "jurisdiction"]
     search_fields = ["title", "organization__name"]
@@ -75,7 +55,7 @@ class CatalogueEntryAdmin(MunicipalOnly, admin.ModelAdmin):
 
 
 @admin.register(Item)
-class ItemAdmin(MunicipalOnly, admin.ModelAdmin):
+class ItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["title", "organization", "scope", "time_type", "publish_on", "published_on", "display_until", "state"]
     list_filter = ["state", "scope", "time_type", "field", "jurisdiction"]
     search_fields = ["title", "organization__name"]
@@ -90,7 +70,8 @@ class ItemAdmin(MunicipalOnly, admin.ModelAdmin):
                 services.item_archive(actor=request.user, item_id=item.pk,
                                       reason=str(_("管理后台归档")))
             except DomainError as exc:
-                self.message_user(request, f"{item.title}：{exc.message}", level=messages.ERROR)
+                self.message_user(request, _("%(title)s：%(message)s") % {"title": item.title, "message": exc.message},
+                                  level=messages.ERROR)
 
     @admin.action(description=_("立即运行“到期发布”任务"))
     def run_publish_job(self, request, queryset):
@@ -104,7 +85,7 @@ class ItemAdmin(MunicipalOnly, admin.ModelAdmin):
 
 
 @admin.register(Exemption)
-class ExemptionAdmin(MunicipalOnly, admin.ModelAdmin):
+class ExemptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """R11: the register of information temporarily unsuitable for disclosure, per jurisdiction."""
 
     list_display = ["title", "organization", "jurisdiction", "approver", "approved_on", "review_by", "state"]
@@ -114,7 +95,7 @@ class ExemptionAdmin(MunicipalOnly, admin.ModelAdmin):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(MunicipalOnly, admin.ModelAdmin):
+class FeedbackAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["code", "organization", "received_on", "state", "answered_on"]
     list_filter = ["state", "jurisdiction"]
     search_fields = ["code", "organization__name", "content"]
@@ -122,7 +103,7 @@ class FeedbackAdmin(MunicipalOnly, admin.ModelAdmin):
 
 
 @admin.register(SatisfactionRating)
-class SatisfactionRatingAdmin(MunicipalOnly, admin.ModelAdmin):
+class SatisfactionRatingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["organization", "month", "rating", "created_at"]
     list_filter = ["rating", "month", "jurisdiction"]
     exclude = ["voter_hash"]
@@ -130,7 +111,7 @@ class SatisfactionRatingAdmin(MunicipalOnly, admin.ModelAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(MunicipalOnly, admin.ModelAdmin):
+class FindingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["organization", "kind", "period", "state", "by_job"]
     list_filter = ["kind", "state", "by_job", "jurisdiction"]
     search_fields = ["organization__name", "description"]
@@ -138,14 +119,14 @@ class FindingAdmin(MunicipalOnly, admin.ModelAdmin):
 
 
 @admin.register(Rectification)
-class RectificationAdmin(MunicipalOnly, admin.ModelAdmin):
+class RectificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["organization", "deadline", "state", "closed_on"]
     list_filter = ["state", "jurisdiction"]
     list_select_related = ["organization"]
 
 
 @admin.register(Reminder)
-class ReminderAdmin(MunicipalOnly, admin.ModelAdmin):
+class ReminderAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["organization", "kind", "period", "created_at"]
     list_filter = ["kind"]
     list_select_related = ["organization"]

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import Throttled
@@ -59,7 +60,7 @@ class _Scoped(viewsets.GenericViewSet):
 @extend_schema(tags=[TAG])
 class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     permission_classes = [IsAuthenticated]
-    serializer_class = s.CategorySerializer
+    serializer_class = s.DisclosureCategorySerializer
 
     def get_queryset(self):
         return selectors.category_list()
@@ -67,39 +68,39 @@ class CategoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
 @extend_schema(tags=[TAG])
 class CarrierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
-    serializer_class = s.CarrierSerializer
+    serializer_class = s.DisclosureCarrierSerializer
 
     def get_queryset(self):
         return _org_filter(self.request, selectors.carrier_list_for(self.request.user)).order_by("id")
 
-    @extend_schema(request=s.CarrierWriteSerializer, responses=s.CarrierSerializer)
+    @extend_schema(request=s.DisclosureCarrierWriteSerializer, responses=s.DisclosureCarrierSerializer)
     def create(self, request):
-        data = s.CarrierWriteSerializer(data=request.data)
+        data = s.DisclosureCarrierWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values.pop("is_active", None)
         carrier = services.carrier_create(actor=request.user, organization_id=_own_organization_id(request), **values)
-        return Response(s.CarrierSerializer(carrier).data, status=status.HTTP_201_CREATED)
+        return Response(s.DisclosureCarrierSerializer(carrier).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.CarrierWriteSerializer, responses=s.CarrierSerializer)
+    @extend_schema(request=s.DisclosureCarrierWriteSerializer, responses=s.DisclosureCarrierSerializer)
     def partial_update(self, request, pk=None):
         carrier = self.get_object()
-        data = s.CarrierWriteSerializer(data=request.data, partial=True)
+        data = s.DisclosureCarrierWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         carrier = services.carrier_update(actor=request.user, carrier_id=carrier.pk, **data.validated_data)
-        return Response(s.CarrierSerializer(carrier).data)
+        return Response(s.DisclosureCarrierSerializer(carrier).data)
 
 
 @extend_schema(tags=[TAG])
 class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
-    serializer_class = s.EntrySerializer
+    serializer_class = s.CatalogueEntrySerializer
 
     def get_queryset(self):
         return _org_filter(self.request, selectors.entry_list_for(self.request.user)).order_by("id")
 
-    @extend_schema(request=s.EntryWriteSerializer, responses=s.EntrySerializer)
+    @extend_schema(request=s.CatalogueEntryWriteSerializer, responses=s.CatalogueEntrySerializer)
     def create(self, request):
-        data = s.EntryWriteSerializer(data=request.data)
+        data = s.CatalogueEntryWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         v.pop("is_active", None)
@@ -107,12 +108,12 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
             actor=request.user, organization_id=_own_organization_id(request), category_id=v.pop("category"),
             carrier_ids=v.pop("carriers"), **v,
         )
-        return Response(s.EntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+        return Response(s.CatalogueEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.EntryWriteSerializer, responses=s.EntrySerializer)
+    @extend_schema(request=s.CatalogueEntryWriteSerializer, responses=s.CatalogueEntrySerializer)
     def partial_update(self, request, pk=None):
         entry = self.get_object()
-        data = s.EntryWriteSerializer(data=request.data, partial=True)
+        data = s.CatalogueEntryWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         if "category" in v:
@@ -120,12 +121,12 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
         carriers = v.pop("carriers", None)
         carrier_ids = carriers if "carriers" in request.data else None
         entry = services.entry_update(actor=request.user, entry_id=entry.pk, carrier_ids=carrier_ids, **v)
-        return Response(s.EntrySerializer(CatalogueEntry.objects.get(pk=entry.pk)).data)
+        return Response(s.CatalogueEntrySerializer(CatalogueEntry.objects.get(pk=entry.pk)).data)
 
 
 @extend_schema(tags=[TAG])
 class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
-    serializer_class = s.ItemSerializer
+    serializer_class = s.DisclosureItemSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
@@ -136,11 +137,11 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
         return qs.order_by("-publish_on", "-id")
 
     def _item(self, item):
-        return Response(s.ItemSerializer(selectors.item_list_for(self.request.user).get(pk=item.pk)).data)
+        return Response(s.DisclosureItemSerializer(selectors.item_list_for(self.request.user).get(pk=item.pk)).data)
 
-    @extend_schema(request=s.ItemWriteSerializer, responses=s.ItemSerializer)
+    @extend_schema(request=s.DisclosureItemWriteSerializer, responses=s.DisclosureItemSerializer)
     def create(self, request):
-        data = s.ItemWriteSerializer(data=request.data)
+        data = s.DisclosureItemWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         item = services.item_create(actor=request.user, entry_id=v.pop("entry"), previous_id=v.pop("previous"),
@@ -149,75 +150,75 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
         response.status_code = status.HTTP_201_CREATED
         return response
 
-    @extend_schema(request=s.ItemUpdateSerializer, responses=s.ItemSerializer)
+    @extend_schema(request=s.DisclosureItemUpdateSerializer, responses=s.DisclosureItemSerializer)
     def partial_update(self, request, pk=None):
         item = self.get_object()
-        data = s.ItemUpdateSerializer(data=request.data, partial=True)
+        data = s.DisclosureItemUpdateSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         item = services.item_update(actor=request.user, item_id=item.pk, carrier_ids=v.pop("carriers", None), **v)
         return self._item(item)
 
-    @extend_schema(request=None, responses=s.ItemSerializer)
+    @extend_schema(request=None, responses=s.DisclosureItemSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         return self._item(services.item_submit(actor=request.user, item_id=self.get_object().pk))
 
-    @extend_schema(request=s.InitialReviewSerializer, responses=s.ItemSerializer)
+    @extend_schema(request=s.DisclosureItemInitialReviewSerializer, responses=s.DisclosureItemSerializer)
     @action(detail=True, methods=["post"], url_path="initial-review")
     def initial_review(self, request, pk=None):
-        return self._item(self._run(s.InitialReviewSerializer, services.item_initial_review, item_id=self.get_object().pk))
+        return self._item(self._run(s.DisclosureItemInitialReviewSerializer, services.item_initial_review, item_id=self.get_object().pk))
 
-    @extend_schema(request=s.ReviewSerializer, responses=s.ItemSerializer)
+    @extend_schema(request=s.DisclosureItemReviewSerializer, responses=s.DisclosureItemSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
-        return self._item(self._run(s.ReviewSerializer, services.item_review, item_id=self.get_object().pk))
+        return self._item(self._run(s.DisclosureItemReviewSerializer, services.item_review, item_id=self.get_object().pk))
 
-    @extend_schema(request=None, responses=s.ItemSerializer)
+    @extend_schema(request=None, responses=s.DisclosureItemSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         return self._item(services.item_publish(actor=request.user, item_id=self.get_object().pk))
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.ItemSerializer)
+    @extend_schema(request=s.DisclosureReasonSerializer, responses=s.DisclosureItemSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        return self._item(self._run(s.ReasonSerializer, services.item_withdraw, item_id=self.get_object().pk))
+        return self._item(self._run(s.DisclosureReasonSerializer, services.item_withdraw, item_id=self.get_object().pk))
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.ItemSerializer)
+    @extend_schema(request=s.DisclosureReasonSerializer, responses=s.DisclosureItemSerializer)
     @action(detail=True, methods=["post"])
     def archive(self, request, pk=None):
-        return self._item(self._run(s.ReasonSerializer, services.item_archive, item_id=self.get_object().pk))
+        return self._item(self._run(s.DisclosureReasonSerializer, services.item_archive, item_id=self.get_object().pk))
 
-    @extend_schema(request=s.InspectSerializer, responses=s.ItemSerializer)
+    @extend_schema(request=s.DisclosureItemInspectSerializer, responses=s.DisclosureItemSerializer)
     @action(detail=True, methods=["post"])
     def inspect(self, request, pk=None):
-        return self._item(self._run(s.InspectSerializer, services.item_inspect, item_id=self.get_object().pk))
+        return self._item(self._run(s.DisclosureItemInspectSerializer, services.item_inspect, item_id=self.get_object().pk))
 
-    @extend_schema(request=s.EvidenceUploadSerializer, responses=s.EvidenceSerializer)
+    @extend_schema(request=s.PublicationEvidenceUploadSerializer, responses=s.PublicationEvidenceSerializer)
     @action(detail=True, methods=["post"])
     def evidence(self, request, pk=None):
-        data = s.EvidenceUploadSerializer(data=request.data)
+        data = s.PublicationEvidenceUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         evidence = services.item_record_evidence(
             actor=request.user, item_id=self.get_object().pk, carrier_id=v.pop("carrier"), uploaded_file=v.pop("file"), **v
         )
-        return Response(s.EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+        return Response(s.PublicationEvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.AttachmentUploadSerializer, responses=s.AttachmentSerializer)
+    @extend_schema(request=s.DisclosureAttachmentUploadSerializer, responses=s.DisclosureAttachmentSerializer)
     @action(detail=True, methods=["post"])
     def attachments(self, request, pk=None):
-        data = s.AttachmentUploadSerializer(data=request.data)
+        data = s.DisclosureAttachmentUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         attachment = services.item_add_attachment(actor=request.user, item_id=self.get_object().pk,
                                                   title=data.validated_data["title"],
                                                   uploaded_file=data.validated_data["file"])
-        return Response(s.AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+        return Response(s.DisclosureAttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=[TAG])
 class ExemptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
-    serializer_class = s.ExemptionSerializer
+    serializer_class = s.DisclosureExemptionSerializer
 
     def get_queryset(self):
         qs = _org_filter(self.request, selectors.exemption_list_for(self.request.user))
@@ -227,22 +228,22 @@ class ExemptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped
         return qs.order_by("review_by", "id")
 
     def create(self, request):
-        data = s.ExemptionSerializer(data=request.data)
+        data = s.DisclosureExemptionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         exemption = services.exemption_create(actor=request.user, organization_id=_own_organization_id(request),
                                               **data.validated_data)
-        return Response(s.ExemptionSerializer(exemption).data, status=status.HTTP_201_CREATED)
+        return Response(s.DisclosureExemptionSerializer(exemption).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.ExemptionReviewSerializer, responses=s.ExemptionSerializer)
+    @extend_schema(request=s.DisclosureExemptionReviewSerializer, responses=s.DisclosureExemptionSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
-        exemption = self._run(s.ExemptionReviewSerializer, services.exemption_review, exemption_id=self.get_object().pk)
-        return Response(s.ExemptionSerializer(exemption).data)
+        exemption = self._run(s.DisclosureExemptionReviewSerializer, services.exemption_review, exemption_id=self.get_object().pk)
+        return Response(s.DisclosureExemptionSerializer(exemption).data)
 
 
 @extend_schema(tags=[TAG])
 class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
-    serializer_class = s.FeedbackSerializer
+    serializer_class = s.DisclosureFeedbackSerializer
 
     def get_queryset(self):
         qs = _org_filter(self.request, selectors.feedback_list_for(self.request.user))
@@ -258,16 +259,16 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped)
     def get_object(self):
         return selectors.feedback_with_deadlines([super().get_object()])[0]
 
-    @extend_schema(request=s.AnswerSerializer, responses=s.FeedbackSerializer)
+    @extend_schema(request=s.DisclosureFeedbackAnswerSerializer, responses=s.DisclosureFeedbackSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
-        feedback = self._run(s.AnswerSerializer, services.feedback_answer, feedback_id=self.get_object().pk)
-        return Response(s.FeedbackSerializer(selectors.feedback_with_deadlines([feedback])[0]).data)
+        feedback = self._run(s.DisclosureFeedbackAnswerSerializer, services.feedback_answer, feedback_id=self.get_object().pk)
+        return Response(s.DisclosureFeedbackSerializer(selectors.feedback_with_deadlines([feedback])[0]).data)
 
 
 @extend_schema(tags=[TAG])
 class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
-    serializer_class = s.FindingSerializer
+    serializer_class = s.DisclosureFindingSerializer
 
     def get_queryset(self):
         if not (is_county(self.request.user) or sees_everything(self.request.user)):
@@ -275,7 +276,7 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
         return _org_filter(self.request, selectors.finding_list_for(self.request.user)).order_by("-period", "-id")
 
     def create(self, request):
-        data = s.FindingSerializer(data=request.data)
+        data = s.DisclosureFindingSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
         organization = v["organization"]
@@ -283,39 +284,39 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
             raise Http404()
         finding = services.finding_record(actor=request.user, organization_id=organization.pk, kind=v["kind"],
                                           period=v["period"], description=v["description"])
-        return Response(s.FindingSerializer(finding).data, status=status.HTTP_201_CREATED)
+        return Response(s.DisclosureFindingSerializer(finding).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.NoticeSerializer, responses=s.RectificationSerializer)
+    @extend_schema(request=s.RectificationNoticeSerializer, responses=s.DisclosureRectificationSerializer)
     @action(detail=True, methods=["post"], url_path="issue-notice")
     def issue_notice(self, request, pk=None):
-        notice = self._run(s.NoticeSerializer, services.rectification_issue, finding_id=self.get_object().pk)
-        return Response(s.RectificationSerializer(notice).data, status=status.HTTP_201_CREATED)
+        notice = self._run(s.RectificationNoticeSerializer, services.rectification_issue, finding_id=self.get_object().pk)
+        return Response(s.DisclosureRectificationSerializer(notice).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.ReasonSerializer, responses=s.FindingSerializer)
+    @extend_schema(request=s.DisclosureReasonSerializer, responses=s.DisclosureFindingSerializer)
     @action(detail=True, methods=["post"])
     def dismiss(self, request, pk=None):
-        return Response(s.FindingSerializer(
-            self._run(s.ReasonSerializer, services.finding_dismiss, finding_id=self.get_object().pk)).data)
+        return Response(s.DisclosureFindingSerializer(
+            self._run(s.DisclosureReasonSerializer, services.finding_dismiss, finding_id=self.get_object().pk)).data)
 
 
 @extend_schema(tags=[TAG])
 class RectificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
-    serializer_class = s.RectificationSerializer
+    serializer_class = s.DisclosureRectificationSerializer
 
     def get_queryset(self):
         return _org_filter(self.request, selectors.rectification_list_for(self.request.user)).order_by("deadline", "id")
 
-    @extend_schema(request=s.ReportSerializer, responses=s.RectificationSerializer)
+    @extend_schema(request=s.RectificationReportSerializer, responses=s.DisclosureRectificationSerializer)
     @action(detail=True, methods=["post"])
     def report(self, request, pk=None):
-        return Response(s.RectificationSerializer(
-            self._run(s.ReportSerializer, services.rectification_report, rectification_id=self.get_object().pk)).data)
+        return Response(s.DisclosureRectificationSerializer(
+            self._run(s.RectificationReportSerializer, services.rectification_report, rectification_id=self.get_object().pk)).data)
 
-    @extend_schema(request=s.CheckSerializer, responses=s.RectificationSerializer)
+    @extend_schema(request=s.RectificationCheckSerializer, responses=s.DisclosureRectificationSerializer)
     @action(detail=True, methods=["post"])
     def check(self, request, pk=None):
-        return Response(s.RectificationSerializer(
-            self._run(s.CheckSerializer, services.rectification_check, rectification_id=self.get_object().pk)).data)
+        return Response(s.DisclosureRectificationSerializer(
+            self._run(s.RectificationCheckSerializer, services.rectification_check, rectification_id=self.get_object().pk)).data)
 
 
 @extend_schema(tags=[TAG])
@@ -324,6 +325,13 @@ class ComplianceViewSet(viewsets.ViewSet):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(
+        responses=s.OrganizationComplianceSerializer(many=True),
+        parameters=[
+            OpenApiParameter("jurisdiction", OpenApiTypes.INT, description="only this jurisdiction's organisations"),
+            OpenApiParameter("year", OpenApiTypes.INT, description="calendar year of the record (default: last 12 months)"),
+        ],
+    )
     def list(self, request):
         if not (is_county(request.user) or sees_everything(request.user)):
             raise Http404()
@@ -356,7 +364,7 @@ class PublicItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     permission_classes = [AllowAny]
     authentication_classes = []
-    serializer_class = s.PublicItemSerializer
+    serializer_class = s.PublicDisclosureItemSerializer
 
     def get_queryset(self):
         return _org_filter(self.request, selectors.item_list_public()).select_related("entry__category") \
@@ -369,7 +377,7 @@ class PublicCatalogueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     permission_classes = [AllowAny]
     authentication_classes = []
-    serializer_class = s.PublicEntrySerializer
+    serializer_class = s.PublicDisclosureEntrySerializer
 
     def get_queryset(self):
         return _org_filter(self.request, CatalogueEntry.objects.filter(
@@ -383,21 +391,29 @@ class PublicFeedbackViewSet(mixins.CreateModelMixin, mixins.RetrieveModelMixin, 
     permission_classes = [AllowAny]
     authentication_classes = []
     lookup_field = "code"
-    serializer_class = s.PublicFeedbackSerializer
+    lookup_value_regex = "[A-Za-z0-9]{1,16}"
+    serializer_class = s.PublicDisclosureFeedbackSerializer
 
     def get_object(self):
         return selectors.feedback_by_code(self.kwargs["code"])
 
-    @extend_schema(request=s.PublicFeedbackCreateSerializer, responses=s.PublicFeedbackSerializer)
+    @extend_schema(parameters=[OpenApiParameter(
+        "code", OpenApiTypes.STR, OpenApiParameter.PATH, pattern="^[A-Za-z0-9]{1,16}$",
+        description="the receipt code given when the feedback was left (case-insensitive)",
+    )])
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(request=s.PublicDisclosureFeedbackCreateSerializer, responses=s.PublicDisclosureFeedbackSerializer)
     def create(self, request):
         _public_limit(request, group="disclosure.feedback", rate=settings.DISCLOSURE_FEEDBACK_RATELIMIT)
-        data = s.PublicFeedbackCreateSerializer(data=request.data)
+        data = s.PublicDisclosureFeedbackCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         if v.pop("website"):
             return Response({"detail": _("提交失败。")}, status=status.HTTP_400_BAD_REQUEST)
         feedback = services.feedback_submit(organization_id=v.pop("organization"), item_id=v.pop("item"), **v)
-        return Response(s.PublicFeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)
+        return Response(s.PublicDisclosureFeedbackSerializer(feedback).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=[TAG_PUBLIC])
@@ -406,11 +422,11 @@ class PublicRatingViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
 
     permission_classes = [AllowAny]
     authentication_classes = []
-    serializer_class = s.PublicRatingSerializer
+    serializer_class = s.PublicSatisfactionRatingSerializer
 
     def create(self, request):
         _public_limit(request, group="disclosure.rating", rate=settings.DISCLOSURE_RATING_RATELIMIT)
-        data = s.PublicRatingSerializer(data=request.data)
+        data = s.PublicSatisfactionRatingSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = dict(data.validated_data)
         if v.pop("website"):

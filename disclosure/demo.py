@@ -110,6 +110,7 @@ def load(*, stdout=None):
         _breaches_and_rectifications(rng, author, today)
         _exemptions(rng, organizations, author, today)
         _feedback(rng, organizations, author, today)
+        jobs.record_overdue_feedback(today=today)
         _ratings(rng, organizations, today)
         jobs.send_exemption_reminders(today=today)
     _unit_workflow(today)

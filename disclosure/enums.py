@@ -196,3 +196,14 @@ class ComplianceMark(models.TextChoices):
     LATE = "late", _("逾期")
     MISSED = "missed", _("未公开")
     NONE_DUE = "none_due", _("无应公开事项")
+
+
+# drf-spectacular ENUM_NAME_OVERRIDES for the choices above whose field names (`state`, `kind`,
+# `result`) collide with other choice sets in the API schema; merged into SPECTACULAR_SETTINGS.
+OPENAPI_ENUM_NAMES = {
+    "FeedbackStateEnum": "disclosure.enums.FeedbackState",
+    "CarrierKindEnum": "disclosure.enums.CarrierKind",
+    "FindingKindEnum": "disclosure.enums.FindingKind",
+    "EvidenceKindEnum": "disclosure.enums.EvidenceKind",
+    "InspectionResultEnum": "disclosure.enums.InspectionResult",
+}

@@ -44,7 +44,7 @@ def monthly_compliance_workbook(user, *, month="", jurisdiction_id=None):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = safe_sheet_title(_("%(month)s合规情况") % {"month": start.strftime("%Y-%m")})
-    sheet.append(safe_row([_("曲靖市党务公开合规月报（%(month)s，北京时间）") % {"month": start.strftime("%Y年%m月")}]))
+    sheet.append(safe_row([_("曲靖市党务公开合规月报（%(month)s，北京时间）") % {"month": start.strftime("%Y-%m")}]))
     sheet["A1"].font = Font(bold=True, size=13)
     header = [
         _("辖区"), _("党组织"), _("本月情况"), _("公开事项数"), _("按时公开"), _("逾期公开"), _("按时率(%)"),

@@ -1,7 +1,8 @@
 """Time-driven sweeps (Celery beat and management commands call the same functions).
 
 Each sweep is set-based and idempotent: it claims due rows with one conditional
-UPDATE (`… WHERE state = old AND due`), writes the audit rows in bulk, and running it
+UPDATE (`… WHERE state = old AND due`), writes the audit rows with one INSERT … SELECT
+(core.audit.audit_record_from_queryset), and running it
 again changes nothing more. On PostgreSQL the due rows are locked with
 SKIP LOCKED, so two workers running the same job at once never claim the same row;
 findings and reminders rely on unique constraints (insert-or-ignore).
@@ -13,23 +14,25 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qujing_disclosure.core.audit import audit_record_many
+from qujing_disclosure.core.audit import audit_record_from_queryset
 
 from . import dates
 from .enums import (
     CADENCE_MONTHS,
+    FEEDBACK_OPEN_STATES,
     SCHEDULED_STATES,
     ExemptionState,
+    FeedbackState,
     FindingKind,
     ItemState,
     ReminderKind,
     TimeType,
 )
-from .models import CatalogueEntry, Exemption, Finding, Item, Reminder
+from .models import CatalogueEntry, Exemption, Feedback, Finding, Item, Reminder
 
 log = logging.getLogger(__name__)
 CHUNK = 5000
@@ -96,42 +99,12 @@ def _claim(queryset, *, from_state, values, dry_run):
 
 
 def _audit(ids, *, action, from_state="", to_state="", data=None, model=Item):
-    """One audit row per id (actor empty: a scheduled job), written set-based.
-
-    Same rows as core.audit.audit_record_many, but copied with one INSERT … SELECT over the id
-    list instead of building 100,000 model instances: the sweep's cost stays close to the UPDATE's.
-    """
-    import json
-
-    from django.contrib.contenttypes.models import ContentType
-
-    from qujing_disclosure.core.models import AuditEntry
-
+    """One audit row per id (actor empty: a scheduled job), written set-based by core's one
+    INSERT … SELECT over the id list: the sweep's cost stays close to the UPDATE's."""
     if not ids:
         return None
-    if not _fast_path():
-        return audit_record_many(actor=None, action=action, model=model, object_ids=ids, from_state=from_state,
-                                 to_state=to_state, data=data)
-    quote = connection.ops.quote_name
-    meta = AuditEntry._meta
-    batch = uuid.uuid4()
-    columns = ["batch", "created_at", "action", "content_type", "from_state", "to_state", "reason", "data"]
-    values = [batch, timezone.now(), action, ContentType.objects.get_for_model(model, for_concrete_model=False).pk,
-              from_state, to_state, "", data or {}]
-    params = [meta.get_field(name).get_db_prep_save(value, connection) for name, value in zip(columns, values, strict=False)]
-    if connection.vendor == "postgresql":
-        source, id_param = "SELECT unnest(%s::bigint[]) AS id", list(ids)
-    else:
-        source, id_param = "SELECT value AS id FROM json_each(%s)", json.dumps(list(ids))
-    column_sql = ", ".join(quote(meta.get_field(name).column) for name in columns)
-    placeholders = ", ".join(["%s"] * len(columns))
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({column_sql}, {quote('actor_id')}, {quote('object_id')}) "
-        f"SELECT {placeholders}, NULL, CAST(src.id AS TEXT) FROM ({source}) src"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, id_param])
-    return batch
+    return audit_record_from_queryset(actor=None, action=action, model=model, ids=ids, from_state=from_state,
+                                      to_state=to_state, data=data)
 
 
 def publish_due_items(*, today=None, dry_run=False):
@@ -162,7 +135,7 @@ def _supersede_previous_many(ids):
     previous_ids = list(previous)
     if previous_ids:
         Item.objects.filter(id__in=previous_ids, superseded=False).update(superseded=True)
-        audit_record_many(actor=None, action="disclosure.item.supersede", model=Item, object_ids=previous_ids)
+        _audit(previous_ids, action="disclosure.item.supersede")
 
 
 def archive_ended_items(*, today=None, dry_run=False):
@@ -241,9 +214,70 @@ def check_missed_entries(*, today=None, month=None, dry_run=False):
         )
         ids = list(Finding.objects.filter(batch=batch).values_list("id", flat=True))
         if ids:
-            audit_record_many(actor=None, action="disclosure.finding.record", model=Finding, object_ids=ids,
-                              to_state="open", data={"job": "check_missed_entries", "month": month.isoformat()})
+            _audit(ids, action="disclosure.finding.record", model=Finding, to_state="open",
+                   data={"job": "check_missed_entries", "month": month.isoformat()})
     return JobResult("check_missed_entries", today, dry_run, ids)
+
+
+def record_overdue_feedback(*, today=None, dry_run=False):
+    """R18/R20: one finding for the supervising office per feedback not answered within its deadline.
+
+    Overdue means still open after the deadline, or answered after it (the same test the board and
+    the compliance figures use, selectors.feedback_with_deadlines). The deadline is counted in working
+    days on today's calendar, staff corrections included (core.workdays), so a corrected calendar moves
+    it. Each finding is dated in the month the answer was due and counts against the organisation
+    (inspection_record_for). Idempotent and safe with two runs at once: the unique constraint
+    `one_job_finding_per_feedback` keeps one finding per feedback (insert-or-ignore).
+    """
+    from django.conf import settings
+
+    from qujing_disclosure.core.workdays import load_calendar
+
+    from .selectors import feedback_with_deadlines
+
+    today = today or timezone.localdate()
+    days = settings.FEEDBACK_ANSWER_WORKING_DAYS
+    # n working days are at least n calendar days: nothing received since then can be overdue yet,
+    # and an answer given within n calendar days was in time whatever the calendar says.
+    candidates = (
+        Feedback.objects.filter(received_on__lt=today - datetime.timedelta(days=days))
+        .filter(Q(state__in=FEEDBACK_OPEN_STATES)
+                | Q(state=FeedbackState.ANSWERED, answered_on__gt=F("received_on") + datetime.timedelta(days=days)))
+        .exclude(Exists(Finding.objects.filter(feedback=OuterRef("pk"), kind=FindingKind.FEEDBACK_OVERDUE, by_job=True)))
+        .only("id", "organization_id", "jurisdiction_id", "received_on", "answered_on", "state")
+        .order_by("id")
+    )
+    overdue = [row for row in feedback_with_deadlines(candidates, calendar=load_calendar(), today=today) if row.overdue]
+    if dry_run or not overdue:
+        return JobResult("record_overdue_feedback", today, dry_run, [row.pk for row in overdue])
+    batch = uuid.uuid4()
+
+    def describe(row):
+        values = {"received": row.received_on.isoformat(), "due": row.deadline.due.isoformat(), "days": days}
+        if row.state == FeedbackState.ANSWERED:
+            values["answered"] = row.answered_on.isoformat()
+            return _("群众意见建议于 %(received)s 受理，应在 %(days)d 个工作日内即 %(due)s 前答复，"
+                     "%(answered)s 才答复（R18）。") % values
+        return _("群众意见建议于 %(received)s 受理，应在 %(days)d 个工作日内即 %(due)s 前答复，逾期未答复（R18）。") % values
+
+    with transaction.atomic():
+        Finding.objects.bulk_create(
+            [
+                Finding(
+                    organization_id=row.organization_id, jurisdiction_id=row.jurisdiction_id, feedback_id=row.pk,
+                    kind=FindingKind.FEEDBACK_OVERDUE, period=dates.first_of_month(row.deadline.due), by_job=True,
+                    batch=batch, description=describe(row),
+                )
+                for row in overdue
+            ],
+            ignore_conflicts=True,  # a concurrent run inserted the same finding: the unique constraint keeps one
+            batch_size=2000,
+        )
+        ids = list(Finding.objects.filter(batch=batch).values_list("id", flat=True))
+        if ids:
+            _audit(ids, action="disclosure.finding.record", model=Finding, to_state="open",
+                   data={"job": "record_overdue_feedback", "date": today.isoformat()})
+    return JobResult("record_overdue_feedback", today, dry_run, ids)
 
 
 def _insert_reminders(rows, *, kind, today, dry_run, job):
@@ -263,8 +297,7 @@ def _insert_reminders(rows, *, kind, today, dry_run, job):
         )
         ids = list(Reminder.objects.filter(batch=batch).values_list("id", flat=True))
         if ids:
-            audit_record_many(actor=None, action="disclosure.reminder.create", model=Reminder, object_ids=ids,
-                              data={"job": job, "kind": kind})
+            _audit(ids, action="disclosure.reminder.create", model=Reminder, data={"job": job, "kind": kind})
     return JobResult(job, today, dry_run, ids)
 
 
@@ -302,7 +335,7 @@ def send_window_reminders(*, today=None, dry_run=False):
         (
             org_id, 0, month,
             _("%(month)s的公开窗口为%(first)d—%(last)d日（北京时间），以下目录条目尚未安排公开：%(titles)s。")
-            % {"month": month.strftime("%Y-%m"), "first": first, "last": last, "titles": "、".join(titles[:10])},
+            % {"month": month.strftime("%Y-%m"), "first": first, "last": last, "titles": _("、").join(titles[:10])},
         )
         for org_id, titles in by_org.items()
     ]
@@ -333,4 +366,5 @@ JOBS = {
     "check_missed": check_missed_entries,
     "window_reminders": send_window_reminders,
     "exemption_reminders": send_exemption_reminders,
+    "overdue_feedback": record_overdue_feedback,
 }

@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .enums import (
@@ -106,7 +107,7 @@ class CatalogueEntry(models.Model):
         return f"{self.category.name}·{self.title}"
 
     def get_forms_display(self):
-        return "、".join(str(_form_label(code)) for code in self.forms or [])
+        return gettext("、").join(str(_form_label(code)) for code in self.forms or [])
 
 
 def _form_label(code):
@@ -224,7 +225,7 @@ class Item(models.Model):
         return self.published_on is not None and self.published_on <= self.due_by
 
     def get_forms_display(self):
-        return "、".join(str(_form_label(code)) for code in self.forms or [])
+        return gettext("、").join(str(_form_label(code)) for code in self.forms or [])
 
 
 def attachment_upload_to(instance, filename):
@@ -406,6 +407,11 @@ class Finding(models.Model):
     item = models.ForeignKey(
         Item, verbose_name=_("公开事项"), null=True, blank=True, on_delete=models.PROTECT, related_name="findings"
     )
+    # R18/R20: the feedback answered late or not at all (findings recorded by the overdue-feedback job).
+    feedback = models.ForeignKey(
+        Feedback, verbose_name=_("意见建议"), null=True, blank=True, on_delete=models.PROTECT, related_name="findings",
+        editable=False,
+    )
     description = models.TextField(_("问题描述"))
     state = models.CharField(
         _("状态"), max_length=20, choices=FindingState.choices, default=FindingState.OPEN, editable=False
@@ -426,6 +432,10 @@ class Finding(models.Model):
             # The 11th check records a missed entry once per month, however often it runs.
             models.UniqueConstraint(
                 fields=["kind", "entry", "period"], condition=Q(by_job=True), name="one_job_finding_per_entry_month"
+            ),
+            # The overdue-feedback job records one finding per feedback, however often it runs.
+            models.UniqueConstraint(
+                fields=["kind", "feedback"], condition=Q(by_job=True), name="one_job_finding_per_feedback"
             ),
         ]
         indexes = [models.Index(fields=["jurisdiction", "state"], name="disc_finding_jur_state")]

@@ -81,6 +81,26 @@ def item_get_for(user, pk):
     return get_object_or_404(qs, pk=pk)
 
 
+def series_root_id(item):
+    """The first item of a repeated (多次公开, R15) series; an item that starts or has no series is its own root."""
+    return item.series_id or item.pk
+
+
+def item_series_for(user, item):
+    """R15: every item of `item`'s series the user may read, earliest first (publication date, then drafting order).
+
+    Empty when the item stands alone (a series needs at least two items).
+    """
+    root = series_root_id(item)
+    members = list(
+        scope_queryset(Item.objects.all(), user)
+        .filter(Q(pk=root) | Q(series_id=root))
+        .only("id", "title", "state", "publish_on", "published_on", "series_id", "organization_id", "jurisdiction_id")
+        .order_by("publish_on", "id")
+    )
+    return members if len(members) > 1 else []
+
+
 def exemption_list_for(user):
     return scope_queryset(Exemption.objects.select_related("organization", "jurisdiction"), user)
 
@@ -135,7 +155,30 @@ def public_page(organization_id, *, page=1):
         PUBLIC_PAGE_SIZE,
     ).get_page(page)
     carriers = list(Carrier.objects.filter(organization=organization, is_active=True))
+    items.object_list = list(items.object_list)  # evaluated once; the template reads these same objects
+    _attach_public_series(items.object_list)
     return {"organization": organization, "entries": entries, "items": items, "carriers": carriers}
+
+
+def _attach_public_series(items):
+    """R15: give each shown item `.public_series`, the items of its repeated series the public may read
+    (external and on display), earliest first; empty when it stands alone. One query for the whole page."""
+    roots = {series_root_id(item) for item in items}
+    by_root = defaultdict(list)
+    if roots:
+        for member in (
+            item_list_public().filter(Q(pk__in=roots) | Q(series_id__in=roots))
+            .only("id", "title", "publish_on", "published_on", "series_id")
+            .order_by("publish_on", "id")
+        ):
+            by_root[series_root_id(member)].append(member)
+    shown = {item.pk for item in items}
+    for members in by_root.values():
+        for member in members:
+            member.on_page = member.pk in shown  # else it is on another page of the list
+    for item in items:
+        members = by_root.get(series_root_id(item), [])
+        item.public_series = members if len(members) > 1 else []
 
 
 def feedback_by_code(code):

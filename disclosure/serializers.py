@@ -1,10 +1,12 @@
 """API serializers of the disclosure work. Every serializer lists its fields; state and bookkeeping
 are read-only, so posting `state`, `organization`, `published_on`… changes nothing."""
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .enums import (
     Cadence,
     CarrierKind,
+    ComplianceMark,
     EvidenceKind,
     Field,
     FindingKind,
@@ -28,14 +30,14 @@ from .models import (
 )
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class DisclosureCategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = Category
         fields = ["id", "code", "name", "description", "sort_order"]
         read_only_fields = fields
 
 
-class CarrierSerializer(serializers.ModelSerializer):
+class DisclosureCarrierSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
     class Meta:
@@ -44,7 +46,7 @@ class CarrierSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "organization", "kind_display", "is_active"]
 
 
-class CarrierWriteSerializer(serializers.Serializer):
+class DisclosureCarrierWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CarrierKind.choices)
     name = serializers.CharField(max_length=100)
     location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -54,7 +56,7 @@ class CarrierWriteSerializer(serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
 
 
-class EntrySerializer(serializers.ModelSerializer):
+class CatalogueEntrySerializer(serializers.ModelSerializer):
     category_name = serializers.CharField(source="category.name", read_only=True)
     carriers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
@@ -65,7 +67,7 @@ class EntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EntryWriteSerializer(serializers.Serializer):
+class CatalogueEntryWriteSerializer(serializers.Serializer):
     category = serializers.IntegerField()
     title = serializers.CharField(max_length=120)
     description = serializers.CharField(required=False, allow_blank=True, default="")
@@ -78,7 +80,7 @@ class EntryWriteSerializer(serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class DisclosureAttachmentSerializer(serializers.ModelSerializer):
     url = serializers.FileField(source="file", read_only=True)
 
     class Meta:
@@ -87,7 +89,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class PublicationEvidenceSerializer(serializers.ModelSerializer):
     url = serializers.FileField(source="file", read_only=True)
 
     class Meta:
@@ -96,10 +98,10 @@ class EvidenceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class DisclosureItemSerializer(serializers.ModelSerializer):
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     carriers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    attachments = DisclosureAttachmentSerializer(many=True, read_only=True)
     on_time = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -113,7 +115,7 @@ class ItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ItemWriteSerializer(serializers.Serializer):
+class DisclosureItemWriteSerializer(serializers.Serializer):
     entry = serializers.IntegerField()
     previous = serializers.IntegerField(required=False, allow_null=True, default=None)
     title = serializers.CharField(max_length=200)
@@ -128,7 +130,7 @@ class ItemWriteSerializer(serializers.Serializer):
                                           help_text="≥ publish_on + 15 days (R17); empty only for long-term items")
 
 
-class ItemUpdateSerializer(ItemWriteSerializer):
+class DisclosureItemUpdateSerializer(DisclosureItemWriteSerializer):
     entry = None
     previous = None
     title = serializers.CharField(max_length=200, required=False)
@@ -137,7 +139,7 @@ class ItemUpdateSerializer(ItemWriteSerializer):
     display_until = serializers.DateField(required=False, allow_null=True)
 
 
-class InitialReviewSerializer(serializers.Serializer):
+class DisclosureItemInitialReviewSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     check_content = serializers.BooleanField(default=False)
     check_scope = serializers.BooleanField(default=False)
@@ -146,22 +148,22 @@ class InitialReviewSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReviewSerializer(serializers.Serializer):
+class DisclosureItemReviewSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReasonSerializer(serializers.Serializer):
+class DisclosureReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class InspectSerializer(serializers.Serializer):
+class DisclosureItemInspectSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=InspectionResult.choices)
     note = serializers.CharField(required=False, allow_blank=True, default="")
     finding_kind = serializers.ChoiceField(choices=FindingKind.choices, default=FindingKind.EVIDENCE)
 
 
-class EvidenceUploadSerializer(serializers.Serializer):
+class PublicationEvidenceUploadSerializer(serializers.Serializer):
     carrier = serializers.IntegerField(required=False, allow_null=True, default=None)
     kind = serializers.ChoiceField(choices=EvidenceKind.choices)
     file = serializers.FileField(required=False, allow_null=True, default=None)
@@ -169,12 +171,12 @@ class EvidenceUploadSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
-class AttachmentUploadSerializer(serializers.Serializer):
+class DisclosureAttachmentUploadSerializer(serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True, default="", max_length=120)
     file = serializers.FileField()
 
 
-class ExemptionSerializer(serializers.ModelSerializer):
+class DisclosureExemptionSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
 
     class Meta:
@@ -184,13 +186,13 @@ class ExemptionSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "organization", "organization_name", "jurisdiction", "state", "review_note", "reviewed_at"]
 
 
-class ExemptionReviewSerializer(serializers.Serializer):
+class DisclosureExemptionReviewSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["keep", "release", "close"])
     note = serializers.CharField()
     review_by = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class FeedbackSerializer(serializers.ModelSerializer):
+class DisclosureFeedbackSerializer(serializers.ModelSerializer):
     deadline = serializers.SerializerMethodField()
     deadline_explanation = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
@@ -201,33 +203,38 @@ class FeedbackSerializer(serializers.ModelSerializer):
                   "deadline", "deadline_explanation", "overdue", "answer", "answered_on"]
         read_only_fields = fields
 
-    def get_deadline(self, obj):
+    # R18: the deadline is worked out when read (selectors.feedback_with_deadlines), never stored.
+    @extend_schema_field(serializers.DateField(allow_null=True, help_text="working-day deadline (China time)"))
+    def get_deadline(self, obj) -> str | None:
         return obj.deadline.due.isoformat() if hasattr(obj, "deadline") else None
 
-    def get_deadline_explanation(self, obj):
+    @extend_schema_field(serializers.CharField(allow_null=True, help_text="how the deadline was worked out"))
+    def get_deadline_explanation(self, obj) -> str | None:
         return obj.deadline.explanation if hasattr(obj, "deadline") else None
 
-    def get_overdue(self, obj):
+    @extend_schema_field(serializers.BooleanField(allow_null=True, help_text="answered late, or open past the deadline"))
+    def get_overdue(self, obj) -> bool | None:
         return getattr(obj, "overdue", None)
 
 
-class AnswerSerializer(serializers.Serializer):
+class DisclosureFeedbackAnswerSerializer(serializers.Serializer):
     answer = serializers.CharField(max_length=2000)
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class DisclosureFindingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Finding
-        fields = ["id", "organization", "kind", "period", "entry", "item", "description", "state", "by_job", "created_at"]
-        read_only_fields = ["id", "entry", "item", "state", "by_job", "created_at"]
+        fields = ["id", "organization", "kind", "period", "entry", "item", "feedback", "description", "state", "by_job",
+                  "created_at"]
+        read_only_fields = ["id", "entry", "item", "feedback", "state", "by_job", "created_at"]
 
 
-class NoticeSerializer(serializers.Serializer):
+class RectificationNoticeSerializer(serializers.Serializer):
     requirement = serializers.CharField()
     deadline = serializers.DateField()
 
 
-class RectificationSerializer(serializers.ModelSerializer):
+class DisclosureRectificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Rectification
         fields = ["id", "finding", "organization", "requirement", "deadline", "state", "report", "reported_at",
@@ -235,21 +242,64 @@ class RectificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReportSerializer(serializers.Serializer):
+class RectificationReportSerializer(serializers.Serializer):
     report = serializers.CharField()
 
 
-class CheckSerializer(serializers.Serializer):
+class RectificationCheckSerializer(serializers.Serializer):
     accept = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+# --- compliance (R20), read-only: the shape of /disclosure/compliance/ -----------------------
+class SatisfactionFiguresSerializer(serializers.Serializer):
+    satisfied = serializers.IntegerField()
+    basic = serializers.IntegerField()
+    dissatisfied = serializers.IntegerField()
+    total = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True, help_text="(satisfied + basic) / total, 0–1 (R19)")
+
+
+class InspectionRecordSerializer(serializers.Serializer):
+    """selectors.inspection_record_for: one organisation's figures over the period."""
+
+    published = serializers.IntegerField()
+    on_time = serializers.IntegerField(help_text="published within the 1st–10th window (R16)")
+    late = serializers.IntegerField()
+    on_time_rate = serializers.FloatField(allow_null=True)
+    missed = serializers.IntegerField(help_text="findings: due catalogue entries with nothing published")
+    display_breaches = serializers.IntegerField(help_text="findings: shown less than 15 days (R17)")
+    findings = serializers.IntegerField()
+    entries = serializers.IntegerField()
+    entries_covered = serializers.IntegerField()
+    coverage_rate = serializers.FloatField(allow_null=True)
+    feedback = serializers.IntegerField()
+    feedback_answered_in_time = serializers.IntegerField()
+    feedback_overdue = serializers.IntegerField(help_text="answered late, or open past the deadline (R18)")
+    rectifications = serializers.IntegerField()
+    rectifications_open = serializers.IntegerField()
+    rectifications_overdue = serializers.IntegerField(help_text="open past the deadline, or closed after it (R20)")
+    satisfaction = SatisfactionFiguresSerializer()
+
+
+class ComplianceMonthSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM")
+    mark = serializers.ChoiceField(choices=ComplianceMark.choices)
+
+
+class OrganizationComplianceSerializer(serializers.Serializer):
+    organization = serializers.IntegerField()
+    name = serializers.CharField()
+    record = InspectionRecordSerializer()
+    calendar = ComplianceMonthSerializer(many=True, help_text="the last 12 months, oldest first")
+
+
 # --- public -------------------------------------------------------------------------------
-class PublicItemSerializer(serializers.ModelSerializer):
+class PublicDisclosureItemSerializer(serializers.ModelSerializer):
     """Only what the public page shows: no reviewers, no evidence, no internal fields."""
 
     category = serializers.CharField(source="entry.category.name", read_only=True)
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    attachments = DisclosureAttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Item
@@ -258,7 +308,7 @@ class PublicItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PublicEntrySerializer(serializers.ModelSerializer):
+class PublicDisclosureEntrySerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="category.name", read_only=True)
 
     class Meta:
@@ -267,7 +317,7 @@ class PublicEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PublicFeedbackCreateSerializer(serializers.Serializer):
+class PublicDisclosureFeedbackCreateSerializer(serializers.Serializer):
     organization = serializers.IntegerField()
     item = serializers.IntegerField(required=False, allow_null=True, default=None)
     content = serializers.CharField(max_length=2000)
@@ -276,7 +326,7 @@ class PublicFeedbackCreateSerializer(serializers.Serializer):
     website = serializers.CharField(required=False, allow_blank=True, default="", help_text="honeypot: leave empty")
 
 
-class PublicFeedbackSerializer(serializers.ModelSerializer):
+class PublicDisclosureFeedbackSerializer(serializers.ModelSerializer):
     """What the writer reads by receipt code (R18): their words and the answer, nothing about others."""
 
     organization_name = serializers.CharField(source="organization.name", read_only=True)
@@ -287,7 +337,7 @@ class PublicFeedbackSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PublicRatingSerializer(serializers.Serializer):
+class PublicSatisfactionRatingSerializer(serializers.Serializer):
     organization = serializers.IntegerField()
     rating = serializers.ChoiceField(choices=Satisfaction.choices)
     phone = serializers.CharField(max_length=20, write_only=True)

@@ -104,14 +104,14 @@ def _clean_forms(forms, scope):
     forms = list(dict.fromkeys(forms or []))
     unknown = [code for code in forms if code not in Form.values]
     if unknown:
-        raise DomainError(_("未知的公开形式：%(codes)s。") % {"codes": "、".join(unknown)}, field="forms")
+        raise DomainError(_("未知的公开形式：%(codes)s。") % {"codes": _("、").join(unknown)}, field="forms")
     if scope == Scope.INTERNAL:
         # R13: internal items use party meetings, documents, briefings, organisational life — never public carriers.
         public = [str(Form(code).label) for code in forms if code not in INTERNAL_FORMS]
         if public:
             raise DomainError(
                 _("对内公开事项只能采用党内会议、印发文件、定期通报、组织生活会等形式（R13），不能采用：%(forms)s。")
-                % {"forms": "、".join(public)},
+                % {"forms": _("、").join(public)},
                 field="forms", rule="R13",
             )
     return forms
@@ -349,7 +349,7 @@ def item_initial_review(*, actor, item_id, approve, check_content=False, check_s
         ) if not ok]
         if missing:
             raise DomainError(
-                _("初审须逐项审核内容、范围、形式和时限（R14），尚未确认：%(items)s。") % {"items": "、".join(missing)},
+                _("初审须逐项审核内容、范围、形式和时限（R14），尚未确认：%(items)s。") % {"items": _("、").join(missing)},
                 field="checks", rule="R14",
             )
         check_schedule(time_type=item.time_type, publish_on=item.publish_on, display_until=item.display_until)

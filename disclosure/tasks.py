@@ -34,10 +34,16 @@ def send_exemption_reminders_task():
     return jobs.send_exemption_reminders().count
 
 
+@shared_task(name="disclosure.record_overdue_feedback", acks_late=True)
+def record_overdue_feedback_task():
+    return jobs.record_overdue_feedback().count
+
+
 # Beat runs in CELERY_TIMEZONE = Asia/Shanghai. Jobs judge "today" themselves, so an extra or
 # missed run is harmless: publish every 15 minutes (prompt items soon after approval, window
 # days from just after midnight), archive nightly, reminders daily (they act on the 25th/8th only),
-# the missed-entry check on the 11th (and again on the 12th in case the 11th's run was lost).
+# the missed-entry check on the 11th (and again on the 12th in case the 11th's run was lost),
+# overdue feedback daily.
 BEAT_SCHEDULE = {
     "disclosure-publish-due-items": {"task": "disclosure.publish_due_items", "schedule": crontab(minute="*/15")},
     "disclosure-archive-ended-items": {"task": "disclosure.archive_ended_items", "schedule": crontab(hour=0, minute=20)},
@@ -49,5 +55,9 @@ BEAT_SCHEDULE = {
     },
     "disclosure-send-exemption-reminders": {
         "task": "disclosure.send_exemption_reminders", "schedule": crontab(hour=8, minute=40),
+    },
+    # R18/R20: feedback past its working-day deadline becomes a finding (daily, after midnight China time).
+    "disclosure-record-overdue-feedback": {
+        "task": "disclosure.record_overdue_feedback", "schedule": crontab(hour=1, minute=30),
     },
 }

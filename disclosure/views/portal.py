@@ -363,7 +363,7 @@ def item_detail(request, pk, *, posted=None, bound_action=None, status=200):
         "item": item, "history": history, "forms": _item_forms(request, item, posted, bound_action),
         "own": own, "editable": own and item.state in EDITABLE_STATES,
         "may_publish": own and item.state == ItemState.APPROVED,
-        "steps": _steps(item),
+        "steps": _steps(item), "series": selectors.item_series_for(request.user, item),
     }, status=status)
 
 

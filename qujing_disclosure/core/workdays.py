@@ -41,8 +41,9 @@ class Deadline:
         if weekends:
             parts.append(_("跳过周末 %(n)d 天") % {"n": weekends})
         if holidays_skipped:
-            parts.append(_("跳过节假日：%(days)s") % {"days": "、".join(holidays_skipped)})
-        return text + ("；" + "；".join(parts) if parts else "") + "。"
+            parts.append(_("跳过节假日：%(days)s") % {"days": _("、").join(holidays_skipped)})
+        separator = _("；")
+        return text + (separator + separator.join(parts) if parts else "") + _("。")
 
 
 class WorkdayCalendar:

@@ -24,6 +24,7 @@ def test_demo_loads_a_year_of_realistic_disclosure_and_is_idempotent():
     assert 0.8 < on_time / published.count() < 0.99  # most on time, some late
     assert Finding.objects.filter(kind="missed").exists()
     assert Finding.objects.filter(kind="display_breach").exists()
+    assert Finding.objects.filter(kind="feedback_overdue", by_job=True, feedback__isnull=False).exists()
     assert Item.objects.filter(state=ItemState.PUBLISHED, scope=Scope.INTERNAL).exists()
     assert set(Feedback.objects.values_list("state", flat=True)) == set(FeedbackState.values)
     assert {RectificationState.ISSUED, RectificationState.REPORTED, RectificationState.CLOSED} <= set(

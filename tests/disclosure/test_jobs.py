@@ -191,7 +191,7 @@ def test_dry_run_command_changes_nothing(entry):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("command", ["disclosure_archive", "disclosure_check_missed", "disclosure_window_reminders",
-                                     "disclosure_exemption_reminders"])
+                                     "disclosure_exemption_reminders", "disclosure_overdue_feedback"])
 def test_every_job_command_runs_dry(entry, command):
     out = StringIO()
     call_command(command, "--dry-run", "--date", "2026-06-11", stdout=out)
@@ -201,11 +201,12 @@ def test_every_job_command_runs_dry(entry, command):
 @pytest.mark.django_db
 def test_tasks_are_late_acked_and_scheduled():
     for task in (tasks.publish_due_items_task, tasks.archive_ended_items_task, tasks.check_missed_entries_task,
-                 tasks.send_window_reminders_task, tasks.send_exemption_reminders_task):
+                 tasks.send_window_reminders_task, tasks.send_exemption_reminders_task,
+                 tasks.record_overdue_feedback_task):
         assert task.acks_late is True
     assert {entry["task"] for entry in tasks.BEAT_SCHEDULE.values()} == {
         "disclosure.publish_due_items", "disclosure.archive_ended_items", "disclosure.check_missed_entries",
-        "disclosure.send_window_reminders", "disclosure.send_exemption_reminders",
+        "disclosure.send_window_reminders", "disclosure.send_exemption_reminders", "disclosure.record_overdue_feedback",
     }
 
 
@@ -330,3 +331,124 @@ def test_r17_archive_job_property(entry, published_on, length, age):
     archived = item.pk in jobs.archive_ended_items(today=today).ids
     assert not archived or age > 15  # R17: never before 15 days on display
     assert archived == (age > max(length, 15))
+
+
+# --- overdue feedback → finding (R18, R20) ----------------------------------------------------
+def feedback(organization, received_on, **kw):
+    return df.FeedbackFactory(organization=organization, received_on=received_on, **kw)
+
+
+def answered(organization, received_on, answered_on):
+    from disclosure.enums import FeedbackState
+
+    return feedback(organization, received_on, state=FeedbackState.ANSWERED, answer="已答复", answered_on=answered_on)
+
+
+@pytest.mark.django_db
+def test_r18_overdue_feedback_job_records_one_finding_per_overdue_feedback_and_is_idempotent(org, other_org):
+    from disclosure.enums import FeedbackState, FindingState
+    from disclosure.selectors import inspection_record_for
+
+    # Received Monday 1 June 2026: five working days end on Monday 8 June.
+    open_late = feedback(org, D(2026, 6, 1))
+    answered(org, D(2026, 6, 1), D(2026, 6, 8))  # on the last day: in time
+    feedback(org, D(2026, 6, 3))  # due 10 June: not yet
+    handling_late = feedback(other_org, D(2026, 6, 1), state=FeedbackState.HANDLING)
+    assert jobs.record_overdue_feedback(today=D(2026, 6, 8)).ids == []
+    answered_late = answered(org, D(2026, 6, 1), D(2026, 6, 9))
+
+    result = jobs.record_overdue_feedback(today=D(2026, 6, 9))
+
+    findings = Finding.objects.filter(kind=FindingKind.FEEDBACK_OVERDUE).order_by("feedback_id")
+    assert sorted(result.ids) == sorted(f.pk for f in findings)
+    assert [(f.feedback_id, f.organization_id, f.jurisdiction_id, f.period, f.by_job, f.state, f.created_by)
+            for f in findings] == [
+        (open_late.pk, org.pk, org.jurisdiction_id, D(2026, 6, 1), True, FindingState.OPEN, None),
+        (handling_late.pk, other_org.pk, other_org.jurisdiction_id, D(2026, 6, 1), True, FindingState.OPEN, None),
+        (answered_late.pk, org.pk, org.jurisdiction_id, D(2026, 6, 1), True, FindingState.OPEN, None),
+    ]
+    assert findings[0].description == "群众意见建议于 2026-06-01 受理，应在 5 个工作日内即 2026-06-08 前答复，逾期未答复（R18）。"
+    assert findings[2].description == (
+        "群众意见建议于 2026-06-01 受理，应在 5 个工作日内即 2026-06-08 前答复，2026-06-09 才答复（R18）。")
+    assert audit_count("disclosure.finding.record") == 3
+    assert list(AuditEntry.objects.filter(action="disclosure.finding.record").values_list("actor", flat=True)) == [None] * 3
+
+    # Running again (the next day too) records nothing more.
+    assert jobs.record_overdue_feedback(today=D(2026, 6, 9)).ids == []
+    assert jobs.record_overdue_feedback(today=D(2026, 6, 10)).ids == []
+    assert len(jobs.record_overdue_feedback(today=D(2026, 6, 11)).ids) == 1  # the one received 3 June
+    assert Finding.objects.filter(kind=FindingKind.FEEDBACK_OVERDUE).count() == 4
+    assert jobs.record_overdue_feedback(today=D(2026, 6, 30)).ids == []
+    assert audit_count("disclosure.finding.record") == 4
+
+    # They count against the organisation (R20) in its inspection record.
+    record = inspection_record_for([org.pk, other_org.pk], year=2026, today=D(2026, 6, 30))
+    assert (record[org.pk]["findings"], record[other_org.pk]["findings"]) == (3, 1)
+
+
+@pytest.mark.django_db
+def test_r18_overdue_feedback_findings_go_to_the_supervising_office_only(org, other_org, county_user,
+                                                                          other_county_user):
+    from disclosure.selectors import finding_list_for
+
+    mine = feedback(org, D(2026, 6, 1))
+    feedback(other_org, D(2026, 6, 1))
+    jobs.record_overdue_feedback(today=D(2026, 6, 9))
+    assert [f.feedback_id for f in finding_list_for(county_user).filter(kind=FindingKind.FEEDBACK_OVERDUE)] == [mine.pk]
+    assert org.pk not in {f.organization_id for f in finding_list_for(other_county_user)}
+
+
+@pytest.mark.django_db
+def test_r18_staff_calendar_correction_moves_the_deadline_the_job_judges(org, municipal):
+    from qujing_disclosure.core.services import calendar_day_set
+
+    later = feedback(org, D(2026, 6, 1))  # due Monday 8 June on the official calendar
+    # Staff give Wednesday 3 June off: the deadline moves to Tuesday 9 June.
+    calendar_day_set(actor=municipal, date=D(2026, 6, 3), is_working_day=False, name="临时调整休息")
+    assert jobs.record_overdue_feedback(today=D(2026, 6, 9)).ids == []
+    assert [f.feedback_id for f in Finding.objects.filter(kind=FindingKind.FEEDBACK_OVERDUE)] == []
+    (finding,) = Finding.objects.filter(pk__in=jobs.record_overdue_feedback(today=D(2026, 6, 10)).ids)
+    assert (finding.feedback_id, finding.period) == (later.pk, D(2026, 6, 1))
+    assert "2026-06-09 前答复" in finding.description
+
+
+@pytest.mark.django_db
+def test_r18_make_up_working_day_makes_feedback_overdue_sooner(org, municipal):
+    from qujing_disclosure.core.services import calendar_day_set
+
+    item = feedback(org, D(2026, 6, 1))  # due Monday 8 June
+    assert jobs.record_overdue_feedback(today=D(2026, 6, 8)).ids == []
+    calendar_day_set(actor=municipal, date=D(2026, 6, 6), is_working_day=True, name="调休上班")  # Saturday works
+    (finding,) = Finding.objects.filter(pk__in=jobs.record_overdue_feedback(today=D(2026, 6, 8)).ids)
+    assert finding.feedback_id == item.pk
+    assert "2026-06-06 前答复" in finding.description
+
+
+@pytest.mark.django_db
+def test_r18_overdue_feedback_across_year_end_is_dated_in_the_month_it_was_due(org):
+    # Received Monday 28 Dec 2026: 29, 30, 31 Dec, then New Year's Day and a weekend, then 4 and 5 Jan.
+    late = feedback(org, D(2026, 12, 28))
+    assert jobs.record_overdue_feedback(today=D(2027, 1, 5)).ids == []
+    (finding,) = Finding.objects.filter(pk__in=jobs.record_overdue_feedback(today=D(2027, 1, 6)).ids)
+    assert (finding.feedback_id, finding.period) == (late.pk, D(2027, 1, 1))
+
+
+@pytest.mark.django_db
+def test_r18_overdue_feedback_dry_run_changes_nothing(org):
+    late = feedback(org, D(2026, 6, 1))
+    out = StringIO()
+    call_command("disclosure_overdue_feedback", "--dry-run", "--date", "2026-06-09", stdout=out)
+    assert "would change 1" in out.getvalue()
+    assert f"ids: {late.pk}" in out.getvalue()
+    assert Finding.objects.count() == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_overdue_feedback_job_in_parallel_records_once(org, other_org):
+    for o in (org, other_org):
+        for _i in range(15):
+            feedback(o, D(2026, 6, 1))
+    _run_in_threads(lambda: jobs.record_overdue_feedback(today=D(2026, 6, 9)))
+    assert Finding.objects.filter(kind=FindingKind.FEEDBACK_OVERDUE).count() == 30
+    assert audit_count("disclosure.finding.record") == 30

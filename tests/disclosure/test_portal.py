@@ -182,3 +182,75 @@ def test_municipal_sees_exemption_register_per_jurisdiction(client, municipal, o
     body = client.get(reverse("disclosure_portal:exemption_list"), {"jurisdiction": org.jurisdiction_id}).content.decode()
     assert "麒麟区备案" in body
     assert "沾益区备案" not in body
+
+
+# --- R15: repeated items (多次公开) form a series shown whole on each item page -----------------
+def _series(entry):
+    from disclosure.enums import TimeType
+
+    first = df.published_item(D(2026, 4, 2), entry=entry, title="第一期：项目立项情况", time_type=TimeType.REPEATED)
+    second = df.published_item(D(2026, 5, 3), entry=entry, title="第二期：资金使用情况", time_type=TimeType.REPEATED,
+                               previous=first, series=first)
+    third = df.ItemFactory(entry=entry, title="第三期：验收情况", time_type=TimeType.REPEATED, previous=second,
+                           series=first, publish_on=D(2026, 6, 2), display_until=D(2026, 6, 30))
+    return first, second, third
+
+
+def _series_section(body):
+    assert 'id="series"' in body
+    return body.split('id="series"', 1)[1].split("</section>", 1)[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("who", ["org_user", "county_user", "municipal"])
+def test_item_page_shows_the_whole_series_in_order(request, client, entry, who):
+    first, second, third = _series(entry)
+    client.force_login(request.getfixturevalue(who))
+    for current in (first, second, third):
+        section = _series_section(client.get(reverse("disclosure_portal:item_detail", args=[current.pk])).content.decode())
+        positions = [section.index(item.title) for item in (first, second, third)]
+        assert positions == sorted(positions)  # earlier and later items, in order
+        assert "本系列共 3 期" in section
+        for item in (first, second, third):
+            link = reverse("disclosure_portal:item_detail", args=[item.pk])
+            assert (f'href="{link}"' in section) == (item != current)
+        assert f"<strong>{current.title}</strong>" in section
+    section = _series_section(client.get(reverse("disclosure_portal:item_detail", args=[first.pk])).content.decode())
+    assert "2026-04-02 公开" in section and "拟 2026-06-02 公开" in section
+
+
+@pytest.mark.django_db
+def test_item_outside_a_series_shows_no_series(client, org_user, entry):
+    item = df.published_item(D(2026, 5, 3), entry=entry)
+    client.force_login(org_user)
+    assert 'id="series"' not in client.get(reverse("disclosure_portal:item_detail", args=[item.pk])).content.decode()
+
+
+@pytest.mark.django_db
+def test_series_pages_stay_hidden_from_a_neighbouring_county(client, other_county_user, other_org_user, entry):
+    _first, second, _third = _series(entry)
+    for user in (other_county_user, other_org_user):
+        client.force_login(user)
+        assert client.get(reverse("disclosure_portal:item_detail", args=[second.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_series_selector_is_scoped_and_ordered(org_user, other_county_user, entry):
+    from disclosure import selectors
+
+    first, second, third = _series(entry)
+    assert [i.pk for i in selectors.item_series_for(org_user, third)] == [first.pk, second.pk, third.pk]
+    assert selectors.item_series_for(other_county_user, third) == []
+
+
+@pytest.mark.django_db
+def test_overdue_feedback_finding_links_to_the_feedback(client, county_user, org):
+    from disclosure.models import Finding
+
+    feedback = df.FeedbackFactory(organization=org, received_on=D(2026, 6, 1))
+    jobs.record_overdue_feedback(today=D(2026, 6, 9))
+    finding = Finding.objects.get(feedback=feedback)
+    client.force_login(county_user)
+    body = client.get(reverse("disclosure_portal:finding_detail", args=[finding.pk])).content.decode()
+    assert f'href="{reverse("disclosure_portal:feedback_detail", args=[feedback.pk])}"' in body
+    assert "逾期未答复（R18）" in body

@@ -184,3 +184,68 @@ def test_public_rating_api(client, org):
 def test_public_index_lists_organisations(client, org, shown):
     body = client.get(reverse("disclosure_public:index")).content.decode()
     assert org.name in body
+
+
+# --- R15: a repeated series on the public page -----------------------------------------------------
+@pytest.mark.django_db
+def test_public_item_shows_its_series_members_on_display_only(client, org, entry):
+    from disclosure.enums import TimeType
+
+    first = df.published_item(D(2026, 4, 2), entry=entry, title="第一期：项目立项情况", time_type=TimeType.REPEATED)
+    second = df.published_item(D(2026, 5, 3), entry=entry, title="第二期：资金使用情况", time_type=TimeType.REPEATED,
+                               previous=first, series=first)
+    df.ItemFactory(entry=entry, title="第三期草稿", time_type=TimeType.REPEATED, previous=second, series=first)
+    internal_entry = df.EntryFactory(organization=org, scope="internal", forms=["meeting"])
+    df.published_item(D(2026, 5, 4), entry=internal_entry, title="党内通报期", previous=second, series=first)
+    alone = df.published_item(D(2026, 5, 5), entry=entry, title="单独事项")
+
+    body = client.get(reverse("disclosure_public:organization", args=[org.pk])).content.decode()
+    article = {item.pk: body.split(f'id="item-{item.pk}"', 1)[1].split("</article>", 1)[0]
+               for item in (first, second, alone)}
+    for item, other in ((first, second), (second, first)):
+        assert "本系列正在公开 2 期" in article[item.pk]
+        nav = article[item.pk].split('class="series"', 1)[1].split("</nav>", 1)[0]
+        assert nav.index("第一期") < nav.index("第二期")
+        assert f'<a href="#item-{other.pk}">{other.title}</a>' in nav
+        assert f"<strong>{item.title}</strong>" in nav
+    assert 'class="series"' not in article[alone.pk]
+    assert "第三期草稿" not in body
+    assert "党内通报期" not in body
+
+
+@pytest.mark.django_db
+def test_public_series_member_on_another_page_is_named_not_linked(client, org, entry):
+    from disclosure.enums import TimeType
+    from disclosure.selectors import PUBLIC_PAGE_SIZE
+
+    first = df.published_item(D(2026, 1, 2), entry=entry, title="最早一期", time_type=TimeType.REPEATED)
+    latest = None
+    for n in range(PUBLIC_PAGE_SIZE):
+        latest = df.published_item(D(2026, 2, 1) + datetime.timedelta(days=n), entry=entry, title=f"后续第{n + 2}期",
+                                   time_type=TimeType.REPEATED, previous=latest or first, series=first)
+    body = client.get(reverse("disclosure_public:organization", args=[org.pk])).content.decode()
+    nav = body.split(f'id="item-{latest.pk}"', 1)[1].split("</nav>", 1)[0]
+    assert f"本系列正在公开 {PUBLIC_PAGE_SIZE + 1} 期" in nav
+    assert "最早一期" in nav
+    assert f'href="#item-{first.pk}"' not in nav
+
+
+@pytest.mark.django_db
+def test_public_page_query_count_is_constant_with_series(client, org, entry):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from disclosure.enums import TimeType
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("disclosure_public:organization", args=[org.pk])).status_code == 200
+        return len(ctx.captured_queries)
+
+    first = df.published_item(D(2026, 4, 2), entry=entry, time_type=TimeType.REPEATED)
+    df.published_item(D(2026, 5, 3), entry=entry, time_type=TimeType.REPEATED, previous=first, series=first)
+    few = count()
+    for _n in range(6):
+        root = df.published_item(D(2026, 4, 2), entry=df.EntryFactory(organization=org), time_type=TimeType.REPEATED)
+        df.published_item(D(2026, 5, 3), entry=root.entry, time_type=TimeType.REPEATED, previous=root, series=root)
+    assert count() == few
