@@ -5,6 +5,8 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from qujing_disclosure.core.access import is_municipal
+from qujing_disclosure.core.admin_access import MunicipalAdminMixin, ReadOnlyAdminMixin
 from qujing_disclosure.core.errors import DomainError
 
 from . import services
@@ -25,15 +27,8 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Watched by the municipal office, never edited here: state changes only through the services."""
 
 
 class CriterionForm(forms.ModelForm):
@@ -44,22 +39,29 @@ class CriterionForm(forms.ModelForm):
         fields = ["order", "group", "name", "max_points", "methods", "guidance", "rules", "fed_by_democratic"]
 
 
-class CriterionInline(admin.StackedInline):
+class CriterionInline(MunicipalAdminMixin, admin.StackedInline):
+    """The criteria of a table; `obj` is the table. Locked once a scorecard is submitted."""
+
     model = Criterion
     form = CriterionForm
     extra = 0
 
-    def has_delete_permission(self, request, obj=None):
-        return obj is not None and not services.table_is_locked(obj)
+    def _editable(self, request, obj):
+        return is_municipal(request.user) and (obj is None or not services.table_is_locked(obj))
 
     def has_change_permission(self, request, obj=None):
-        return obj is None or not services.table_is_locked(obj)
+        return self._editable(request, obj)
 
-    has_add_permission = has_change_permission
+    def has_add_permission(self, request, obj=None):
+        return self._editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # A criterion of a table not yet in use may be taken out while the table is drawn up.
+        return obj is not None and self._editable(request, obj)
 
 
 @admin.register(EvaluationTable)
-class EvaluationTableAdmin(admin.ModelAdmin):
+class EvaluationTableAdmin(MunicipalAdminMixin, admin.ModelAdmin):
     """The quantitative evaluation table; locked once a scorecard of the round is submitted."""
 
     list_display = ("round", "title", "total")
@@ -72,9 +74,6 @@ class EvaluationTableAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return ("round",) if obj else ()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
@@ -101,7 +100,7 @@ class TeamForm(forms.ModelForm):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(MunicipalAdminMixin, admin.ModelAdmin):
     form = TeamForm
     list_display = ("name", "round", "leader")
     list_filter = ("round",)
@@ -116,9 +115,6 @@ class TeamAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         pass  # members were set by the service
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 class InspectionForm(forms.ModelForm):
     class Meta:
@@ -127,7 +123,7 @@ class InspectionForm(forms.ModelForm):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
+class InspectionAdmin(MunicipalAdminMixin, admin.ModelAdmin):
     """R20: daily inspections and special checks."""
 
     form = InspectionForm
@@ -147,9 +143,6 @@ class InspectionAdmin(admin.ModelAdmin):
         except DomainError as error:
             messages.error(request, str(error.message))
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 class CaseStoryForm(forms.ModelForm):
     class Meta:
@@ -158,7 +151,7 @@ class CaseStoryForm(forms.ModelForm):
 
 
 @admin.register(CaseStory)
-class CaseStoryAdmin(admin.ModelAdmin):
+class CaseStoryAdmin(MunicipalAdminMixin, admin.ModelAdmin):
     """R8a: good-practice case stories, published on the site page and the home page."""
 
     form = CaseStoryForm
@@ -188,9 +181,6 @@ class CaseStoryAdmin(admin.ModelAdmin):
     @admin.action(description=_("撤下所选典型经验"))
     def withdraw(self, request, queryset):
         self._set(request, queryset, StoryStatus.WITHDRAWN)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Objection)

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from qujing_disclosure.core.access import in_own_jurisdiction, is_county, sees_everything
 
 from . import selectors, services
+from .enums import CandidateKind, DeliberationDecision, ObjectionState
 from .models import Assignment, Candidate, Inspection, Objection, Publicity, Score, Scorecard, SubsidyPayment
 
 TAG = "考评 Evaluation"
@@ -127,6 +128,13 @@ class ObjectionCreateSerializer(serializers.Serializer):
     content = serializers.CharField(max_length=3000)
     objector_name = serializers.CharField(required=False, allow_blank=True, max_length=40)
     objector_contact = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
+class ObjectionReceiptSerializer(serializers.Serializer):
+    """What the objector gets back: the receipt code to read the answer by (R8)."""
+
+    code = serializers.CharField()
+    state = serializers.ChoiceField(choices=ObjectionState.choices)
 
 
 class ObjectionStaffSerializer(serializers.ModelSerializer):
@@ -264,7 +272,7 @@ class ObjectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         [item] = selectors.objections_with_deadlines([self.get_object()])
         return Response(ObjectionStaffSerializer(item).data)
 
-    @extend_schema(request=ObjectionCreateSerializer, responses={201: None})
+    @extend_schema(request=ObjectionCreateSerializer, responses={201: ObjectionReceiptSerializer})
     @method_decorator(ratelimit(key="ip", rate=_objection_rate, method="POST", block=False))
     def create(self, request, *args, **kwargs):
         if getattr(request, "limited", False):
@@ -274,7 +282,7 @@ class ObjectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         v = data.validated_data
         objection = services.objection_create(publicity_id=v["publicity"], entry_id=v.get("entry"), content=v["content"],
                                               objector_name=v.get("objector_name", ""), objector_contact=v.get("objector_contact", ""))
-        return Response({"code": objection.code, "state": objection.state}, status=status.HTTP_201_CREATED)
+        return Response(ObjectionReceiptSerializer(objection).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ObjectionAnswerSerializer, responses=ObjectionStaffSerializer)
     @action(detail=True, methods=["post"])
@@ -323,7 +331,7 @@ class RoundRefSerializer(serializers.Serializer):
 class DeliberationInputSerializer(serializers.Serializer):
     meeting_date = serializers.DateField()
     attendees = serializers.CharField(max_length=2000)
-    decision = serializers.ChoiceField(choices=["approved", "returned"])
+    decision = serializers.ChoiceField(choices=DeliberationDecision.choices)
     notes = serializers.CharField(required=False, allow_blank=True)
 
 
@@ -362,22 +370,82 @@ class SubsidyStepSerializer(serializers.Serializer):
     voucher = serializers.CharField(required=False, allow_blank=True, max_length=60)
 
 
-def _ranking_json(groups):
-    def agg(a):
-        return None if not a else {"score": str(a["score"]), "mean": str(a["mean"]), "median": str(a["median"]),
-                                   "spread": str(a["spread"]), "evaluators": a["n"], "trimmed": a["trimmed"]}
+# --- ranking and calibration (read-only documents built from the selectors) -----------------
+class RankingAggregateSerializer(serializers.Serializer):
+    score = serializers.DecimalField(max_digits=6, decimal_places=2, help_text=_("综合得分（5人及以上去掉最高分和最低分）"))
+    mean = serializers.DecimalField(max_digits=6, decimal_places=2)
+    median = serializers.DecimalField(max_digits=6, decimal_places=2)
+    spread = serializers.DecimalField(max_digits=6, decimal_places=2)
+    evaluators = serializers.IntegerField(source="n")
+    trimmed = serializers.BooleanField()
 
-    return [{
-        "jurisdiction": g["jurisdiction"].name, "slots": g["slots"],
-        "candidates": [{
-            "candidate": r["candidate"].pk, "organization": r["candidate"].organization_name, "kind": r["candidate"].kind,
-            "rank": r.get("rank"), "within_quota": r.get("within_quota"), "cut_after": r.get("cut_after", False),
-            "aggregate": agg(r["agg"]), "pending": r["pending"], "below_pass_mark": r["below_pass"],
-            "satisfaction_rate": r["satisfaction"] and str(r["satisfaction"]),
-            "inspections": r["inspections"] and {"count": r["inspections"]["count"], "average": r["inspections"]["average"]},
-            "status": r["candidate"].status_label,
-        } for r in g["new"] + g["reevaluation"]],
-    } for g in groups]
+
+class RankingInspectionsSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    average = serializers.FloatField(allow_null=True, help_text=_("平均等次（好=4，较好=3，一般=2，差=1）"))
+
+
+class DisclosureRecordSerializer(serializers.Serializer):
+    """A unit's disclosure record over the last 12 months (R6, R20), from the disclosure app."""
+
+    published = serializers.IntegerField()
+    on_time = serializers.IntegerField()
+    late = serializers.IntegerField()
+    on_time_rate = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True, help_text=_("百分比"))
+    missed = serializers.IntegerField()
+    display_breaches = serializers.IntegerField(help_text=_("展示不足15天（R17）"))
+    entries = serializers.IntegerField()
+    entries_covered = serializers.IntegerField()
+    coverage_rate = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True)
+    feedback = serializers.IntegerField()
+    feedback_answered_in_time = serializers.IntegerField()
+    feedback_overdue = serializers.IntegerField()
+    rectifications = serializers.IntegerField()
+    rectifications_open = serializers.IntegerField()
+    rectifications_overdue = serializers.IntegerField(help_text=_("逾期整改（R20）"))
+    ratings = serializers.IntegerField()
+    satisfaction_rate = serializers.DecimalField(max_digits=4, decimal_places=1, allow_null=True, help_text=_("群众满意度百分比（R19）"))
+    concerns = serializers.IntegerField()
+
+
+class RankingRowSerializer(serializers.Serializer):
+    candidate = serializers.IntegerField(source="candidate.pk")
+    organization = serializers.CharField(source="candidate.organization_name")
+    kind = serializers.ChoiceField(source="candidate.kind", choices=CandidateKind.choices)
+    rank = serializers.IntegerField(allow_null=True, default=None)
+    within_quota = serializers.BooleanField(allow_null=True, default=None)
+    cut_after = serializers.BooleanField(default=False)
+    aggregate = RankingAggregateSerializer(source="agg", allow_null=True)
+    pending = serializers.IntegerField()
+    below_pass_mark = serializers.BooleanField(source="below_pass")
+    satisfaction_rate = serializers.DecimalField(source="satisfaction", max_digits=4, decimal_places=1, allow_null=True)
+    inspections = RankingInspectionsSerializer(allow_null=True)
+    disclosure_record = DisclosureRecordSerializer(source="disclosure", allow_null=True)
+    status = serializers.CharField(source="candidate.status_label")
+
+
+class RankingGroupSerializer(serializers.Serializer):
+    jurisdiction = serializers.CharField(source="jurisdiction.name")
+    slots = serializers.IntegerField()
+    candidates = serializers.SerializerMethodField()
+
+    @extend_schema_field(RankingRowSerializer(many=True))
+    def get_candidates(self, group):
+        return RankingRowSerializer(group["new"] + group["reevaluation"], many=True).data
+
+
+class RankingSerializer(serializers.Serializer):
+    trim_from = serializers.IntegerField()
+    groups = RankingGroupSerializer(many=True)
+
+
+class CalibrationSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    username = serializers.CharField()
+    n = serializers.IntegerField()
+    mean = serializers.FloatField(help_text=_("与考评组平均分的平均偏差"))
+    mean_abs = serializers.FloatField()
+    deviations = serializers.ListField(child=serializers.FloatField())
 
 
 @extend_schema(tags=[TAG])
@@ -399,15 +467,17 @@ class EvaluationRoundViewSet(viewsets.GenericViewSet):
             raise NotFound()
         return round_
 
-    @extend_schema(responses=None)
+    @extend_schema(responses=RankingSerializer)
     @action(detail=True, methods=["get"])
     def ranking(self, request, pk=None):
-        return Response({"trim_from": settings.EVALUATION_TRIM_FROM, "groups": _ranking_json(selectors.ranking(self.get_object()))})
+        """Per jurisdiction, each candidate's scores beside its inspection and disclosure records (R2, R6, R20)."""
+        groups = selectors.ranking(self.get_object())
+        return Response(RankingSerializer({"trim_from": settings.EVALUATION_TRIM_FROM, "groups": groups}).data)
 
-    @extend_schema(responses=None)
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=CalibrationSerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None)
     def calibration(self, request, pk=None):
-        return Response(selectors.calibration(self.get_object()))
+        return Response(CalibrationSerializer(selectors.calibration(self.get_object()), many=True).data)
 
     @extend_schema(request=None, responses=None)
     @action(detail=True, methods=["post"])

@@ -11,8 +11,11 @@ revocation (R10): its table, the re-evaluation of the sites of that time with th
 scorecards, the retained ones and the revocation decision (decision number, score, plaque recall).
 These are seeded at their historical dates, without revoking again.
 Also: subsidy payments of the latest city-level sites in their steps, and published case stories.
+And a county-level round for 马龙区 standing in evaluation, so that the demo `evaluator` (沾益区) signs in
+to candidates of their own to declare (R5) and score (R4): two recommended units and a site of the R10
+queue, each already scored by two other members of the team.
 
-Idempotent: the current round is keyed on its name, the past re-evaluation on its round's table,
+Idempotent: the current and the evaluating round are keyed on their names, the past re-evaluation on its round's table,
 subsidies on their designation and stories on their title; the sites they pick are chosen from
 what does not change (never from which titles are active), so a second run changes no row count.
 """
@@ -363,28 +366,96 @@ def _past_reevaluation(office, panel, rng):
     return round_
 
 
+# --- a round in evaluation, so the demo `evaluator` has something to score -----------------------
+SCORING_COUNTY = "malong"  # not 沾益区, the demo evaluator's own jurisdiction (R5)
+
+
+def _scoring_round_name(year):
+    return f"{year}年度马龙区县级党务公开工作示范点增补创建"
+
+
+def _scoring_round(rng, office, evaluator, panel, today):
+    """A county-level round of this year in the evaluation stage, for 马龙区 (one slot, two candidates
+    at 2:1): the demo `evaluator` (沾益区, no conflict with 马龙区 under R5) is assigned both candidates
+    and one of 马龙区's sites in the round's R10 re-evaluation queue, and has declared and scored none of
+    them; two other evaluators of the team have submitted theirs. Keyed on its name: None when it exists."""
+    name = _scoring_round_name(today.year)
+    if Round.objects.filter(name=name).exists():
+        return None
+    places = {j.code: j for j in Jurisdiction.objects.filter(code__in=["city", SCORING_COUNTY])}
+    county = places[SCORING_COUNTY]
+    round_ = Round.objects.create(
+        name=name, year=today.year, level=Level.COUNTY, organizer=places["city"], ratio=2,
+        applications_open_on=today - datetime.timedelta(days=60), applications_close_on=today - datetime.timedelta(days=25),
+        screening_close_on=today - datetime.timedelta(days=20), pass_mark=Decimal(80),
+        description="马龙区本年度增补创建县级示范点1个，按2:1比例推荐，由考评组实地考评。",
+    )
+    Quota.objects.create(round=round_, jurisdiction=county, slots=1)
+    # Units that never held a title and never applied elsewhere (seeded like the city round's applications).
+    busy = set(Application.objects.values_list("organization_id", flat=True)) | set(Designation.objects.values_list("organization_id", flat=True))
+    pool = sorted(Organization.objects.filter(jurisdiction=county, is_active=True).exclude(pk__in=busy).values_list("pk", flat=True))
+    county_office = demo_user(SCORING_COUNTY)
+    for org_id in rng.sample(pool, min(len(pool), 2)):
+        Application.objects.create(
+            round=round_, organization_id=org_id, jurisdiction=county, state=ApplicationState.RECOMMENDED,
+            summary="本单位建立党务公开目录，按月集中公开，群众评价较好，申请增补为县级示范点。", contact_name="刘芳", contact_phone="0874-8812000",
+            created_by=county_office, submitted_at=timezone.now(), decided_at=timezone.now(), decision_reason="材料齐全，同意推荐。",
+        )
+    for status in (RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.EVALUATING):
+        site_services.round_set_status(actor=office, round_id=round_.pk, status=status)
+    table = services.table_create_default(actor=office, round_id=round_.pk)
+    services.candidates_sync(actor=office, round_id=round_.pk)  # R10: the level's active sites join the queue too
+    team = services.team_save(actor=office, round_id=round_.pk, name="马龙区考评组", member_ids=[evaluator.pk, panel[0].pk, panel[1].pk],
+                              leader_id=panel[0].pk)
+    new = list(Candidate.objects.filter(round=round_, kind=CandidateKind.NEW).order_by("pk"))
+    site = Candidate.objects.filter(round=round_, kind=CandidateKind.REEVALUATION, jurisdiction=county).order_by("designation__plaque_number").first()
+    for candidate in [*new, *([site] if site else [])]:
+        services.candidate_assign_team(actor=office, candidate_id=candidate.pk, team_id=team.pk)
+        level = rng.uniform(0.82, 0.93)
+        for person in panel[:2]:
+            assignment = Assignment.objects.get(candidate=candidate, evaluator=person)
+            services.assignment_declare(actor=person, assignment_id=assignment.pk, conflict=False)
+            services.scorecard_save(actor=person, assignment_id=assignment.pk, scores=_scores(table, rng, level))
+            services.scorecard_submit(actor=person, assignment_id=assignment.pk)
+    for candidate in new:
+        ballots, dissatisfied, basic = rng.randint(30, 50), rng.randint(0, 3), rng.randint(3, 8)
+        services.democratic_record(actor=office, candidate_id=candidate.pk, held_on=today - datetime.timedelta(days=10),
+                                   satisfied=ballots - basic - dissatisfied, basically_satisfied=basic, dissatisfied=dissatisfied)
+        services.inspection_record(actor=office, organization_id=candidate.organization_id, kind="daily",
+                                   inspected_on=today - datetime.timedelta(days=rng.randint(30, 90)), findings="公开栏按月更新，台账基本完整。",
+                                   rating=rng.choice(["good", "excellent"]), inspectors="马龙区党务公开办")
+    return round_
+
+
 def load(*, stdout=None):
     rng = random.Random(SEED)
     today = timezone.localdate()
     office, leader, evaluator = demo_user("office"), demo_user("leader"), demo_user("evaluator")
+    round_ = publicity = None
     with transaction.atomic():
         panel = _evaluators()
         _subsidies_and_stories(office)
         past = _past_reevaluation(office, panel, random.Random(SEED - 6))
-        if Round.objects.filter(name=_round_name(today.year)).exists():
-            if stdout is not None:
-                stdout.write("考评演示数据已存在，未作改动。")
-            return
-        round_, table, team_a = _build_round(rng, office, leader, evaluator, panel, today)
-        _evaluate(round_, table, team_a, rng, office, evaluator, panel)
-        _decide_reevaluations(round_, office)
-        publicity = _shortlist_and_publish(round_, office, leader, today)
-        _objections(publicity, office, today)
-    if stdout is not None:
+        if not Round.objects.filter(name=_round_name(today.year)).exists():
+            round_, table, team_a = _build_round(rng, office, leader, evaluator, panel, today)
+            _evaluate(round_, table, team_a, rng, office, evaluator, panel)
+            _decide_reevaluations(round_, office)
+            publicity = _shortlist_and_publish(round_, office, leader, today)
+            _objections(publicity, office, today)
+        scoring = _scoring_round(random.Random(SEED + 1), office, evaluator, panel, today)
+    if stdout is None:
+        return
+    if round_ is None and scoring is None:
+        stdout.write("考评演示数据已存在，未作改动。")
+        return
+    if round_ is not None:
         stdout.write(
             f"考评：{round_.name} 公示中（{publicity.starts_on}—{publicity.ends_on}），考评对象 {Candidate.objects.filter(round=round_).count()} 个，"
             f"公示异议 {Objection.objects.filter(publicity=publicity).count()} 件；考评人员账号 pingshen1—pingshen5，密码 {DEMO_PASSWORD}。"
         )
-        if past is not None:
-            stdout.write(f"复评撤销示例：{past.name}（复评 {Candidate.objects.filter(round=past).count()} 个，"
-                         f"撤销 {Revocation.objects.filter(candidate__round=past).count()} 个）。")
+    if scoring is not None:
+        waiting = Assignment.objects.filter(candidate__round=scoring, evaluator=evaluator).count()
+        stdout.write(f"评分：{scoring.name} 考评中，考评人员 evaluator 有 {waiting} 个待评分的考评对象。")
+    if past is not None and round_ is not None:
+        stdout.write(f"复评撤销示例：{past.name}（复评 {Candidate.objects.filter(round=past).count()} 个，"
+                     f"撤销 {Revocation.objects.filter(candidate__round=past).count()} 个）。")

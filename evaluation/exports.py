@@ -18,7 +18,8 @@ from . import selectors
 from .enums import AssignmentState, Method
 from .models import Assignment, Criterion, Score, SubsidyPayment
 
-# The score sheet's first rows are a fixed template (the import recognises them), so they are not translated.
+# The score sheet's version row and header row are a fixed template (the import recognises them), so they
+# are not translated; the guidance row and the method names are (the import reads the names in any language).
 SCORESHEET_VERSION = "QJ-SCORE-1"
 SCORESHEET_TITLE = "评分表"
 SCORESHEET_HEADER = ["对象编号", "单位", "考评人员账号", "项目编号", "考评项目", "满分", "得分", "考评方式", "评分说明"]
@@ -32,7 +33,9 @@ def ranking_workbook(round_, groups=None):
     sheet = workbook.create_sheet(safe_sheet_title(_("%(round)s排名") % {"round": round_.name}))
     sheet.append(safe_row([_("%(round)s 考评排名（综合得分：平均分；%(n)d人及以上去掉一个最高分和一个最低分）") % {"round": round_.name, "n": settings.EVALUATION_TRIM_FROM}]))
     sheet.append(safe_row([_("辖区"), _("名额"), _("名次"), _("单位"), _("类型"), _("综合得分"), _("平均分"), _("中位数"), _("极差"),
-                           _("已提交人数"), _("未提交人数"), _("满意率(%)"), _("检查次数"), _("检查均分(满分4)"), _("名额线内"), _("状态")]))
+                           _("已提交人数"), _("未提交人数"), _("满意率(%)"), _("检查次数"), _("检查均分(满分4)"), _("名额线内"), _("状态"),
+                           *disclosure_header()]))
+    yes = _("是")
     for group in groups:
         for row in group["new"] + group["reevaluation"]:
             agg, c = row["agg"] or {}, row["candidate"]
@@ -40,9 +43,23 @@ def ranking_workbook(round_, groups=None):
                 group["jurisdiction"].name, group["slots"], row.get("rank"), c.organization_name, c.kind_label,
                 agg.get("score"), agg.get("mean"), agg.get("median"), agg.get("spread"), agg.get("n", 0), row["pending"],
                 row["satisfaction"], (row["inspections"] or {}).get("count", 0), (row["inspections"] or {}).get("average"),
-                _("是") if row.get("within_quota") else "", c.status_label,
+                yes if row.get("within_quota") else "", c.status_label, *disclosure_cells(row.get("disclosure")),
             ]))
     return workbook
+
+
+def disclosure_header():
+    """The ranking's disclosure-record columns (R6, R20): the unit's last 12 months."""
+    return [_("按时公开率(%)"), _("公开事项数"), _("逾期公开数"), _("未按期公开次数"), _("展示不足15天次数"), _("整改逾期件数"),
+            _("意见建议逾期件数"), _("群众满意度(%)"), _("满意度评价人次")]
+
+
+def disclosure_cells(record):
+    """The disclosure_header() cells of one selectors.disclosure_summary (blank when there is none)."""
+    if not record:
+        return [None] * 9
+    return [record["on_time_rate"], record["published"], record["late"], record["missed"], record["display_breaches"],
+            record["rectifications_overdue"], record["feedback_overdue"], record["satisfaction_rate"], record["ratings"]]
 
 
 def shortlist_workbook(round_):
@@ -85,7 +102,9 @@ def team_scoresheet_workbook(team):
     sheet = workbook.active
     sheet.title = SCORESHEET_TITLE
     sheet.append(["模板版本", SCORESHEET_VERSION, "轮次编号", team.round_id, "考评组编号", team.pk])
-    sheet.append(safe_row([f"{team.round.name} · {team.name} 评分表。得分不超过满分；考评方式从{'、'.join(str(m.label) for m in Method)}中选，多个用顿号分隔。"]))
+    sep = _("、")
+    sheet.append(safe_row([_("%(round)s · %(team)s 评分表。得分不超过满分；考评方式从%(methods)s中选，多个用顿号分隔。") % {
+        "round": team.round.name, "team": team.name, "methods": sep.join(str(m.label) for m in Method)}]))
     sheet.append(SCORESHEET_HEADER)
     for cell in sheet[HEADER_ROW]:
         cell.font = Font(bold=True)
@@ -93,7 +112,7 @@ def team_scoresheet_workbook(team):
         for c in criteria:
             score = existing.get((a.pk, c.pk))
             sheet.append(safe_row([a.candidate_id, a.candidate.organization.name, a.evaluator.username, c.pk, c.name, c.max_points,
-                                   score.points if score else None, "、".join(score.method_labels()) if score else "",
+                                   score.points if score else None, sep.join(score.method_labels()) if score else "",
                                    score.notes if score else ""]))
     if sheet.max_row > HEADER_ROW:
         validation = DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True)

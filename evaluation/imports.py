@@ -3,10 +3,13 @@
 Each problem is reported by sheet, row and column in Chinese. Paper teams sign the R5
 declaration on paper, so an imported card records the declaration on the evaluator's behalf.
 """
+import re
 from collections import defaultdict
+from functools import cache
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -20,7 +23,20 @@ from .enums import AssignmentState, Method, ScorecardState
 from .exports import HEADER_ROW, SCORESHEET_HEADER, SCORESHEET_TITLE, SCORESHEET_VERSION
 from .models import Assignment, Criterion, Team
 
-_METHOD_BY_LABEL = {str(m.label): m.value for m in Method} | {m.value: m.value for m in Method}
+
+@cache
+def _method_codes():
+    """R4 method names as a sheet may carry them → codes: the labels in every interface language
+    (a sheet downloaded in English imports like one in Chinese), and the codes themselves."""
+    codes = {m.value: m.value for m in Method}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            codes.update({str(m.label).casefold(): m.value for m in Method})
+    return codes
+
+
+# Several methods in one cell: separated by 、 (the template's), commas or semicolons, in either script.
+_METHOD_SEPARATORS = re.compile(r"[、,，;；]")
 
 
 class ImportRejected(DomainError):
@@ -90,14 +106,14 @@ def scoresheet_import(*, actor, team_id, uploaded_file):
         try:
             value = services.parse_points(points, criterion, field="points")
         except DomainError as error:
-            return assignment, f"{_where(index, 7)}：{error.message}"
+            return assignment, _("%(where)s：%(message)s") % {"where": _where(index, 7), "message": error.message}
         if value is None:
             return assignment, _("%(where)s：“%(name)s”未填写得分。") % {"where": _where(index, 7), "name": criterion.name}
-        names = [n.strip() for n in str(methods or "").replace(",", "、").replace("，", "、").split("、") if n.strip()]
-        codes = [_METHOD_BY_LABEL.get(n) for n in names]
+        names = [n.strip() for n in _METHOD_SEPARATORS.split(str(methods or "")) if n.strip()]
+        codes = [_method_codes().get(n.casefold()) for n in names]
         if not names or None in codes or any(c not in criterion.methods for c in codes):
             return assignment, _("%(where)s：“%(name)s”的考评方式应从%(allowed)s中选择（R4）。") % {
-                "where": _where(index, 8), "name": criterion.name, "allowed": "、".join(criterion.method_labels())}
+                "where": _where(index, 8), "name": criterion.name, "allowed": _("、").join(criterion.method_labels())}
         if criterion.pk in cards[assignment.pk]:
             return assignment, _("%(where)s：同一考评人员对同一项目重复评分。") % {"where": _where(index, 4)}
         cards[assignment.pk][criterion.pk] = {"points": value, "methods": codes, "notes": str(notes or "")}
@@ -118,7 +134,7 @@ def scoresheet_import(*, actor, team_id, uploaded_file):
         if missing and assignment_pk not in troubled:
             a = by_pk[assignment_pk]
             problems.append(_("考评人员“%(u)s”对“%(org)s”缺少以下项目的得分：%(names)s。") % {
-                "u": a.evaluator.username, "org": a.candidate.organization.name, "names": "、".join(missing)})
+                "u": a.evaluator.username, "org": a.candidate.organization.name, "names": _("、").join(missing)})
     if not cards and not problems:
         problems.append(_("评分表中没有填写任何得分。"))
     if problems:

@@ -71,7 +71,7 @@ class Criterion(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name}（{format(self.max_points.normalize(), 'f')}）"
+        return _("%(name)s（%(points)s分）") % {"name": self.name, "points": format(self.max_points.normalize(), "f")}
 
     def method_labels(self):
         return [str(Method(m).label) for m in self.methods if m in Method.values]

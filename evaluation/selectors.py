@@ -1,4 +1,5 @@
 """Reads of evaluation, publicity and award, always scoped to the user."""
+import datetime
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
@@ -125,6 +126,40 @@ def inspections_for_organizations(org_ids):
     return summary
 
 
+def _percent(rate):
+    """A 0–1 rate as a percentage with one decimal (None stays None)."""
+    return None if rate is None else (Decimal(str(rate)) * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def disclosure_summary(record):
+    """What the evaluation pages show of one organisation's disclosure record (R6, R20), from a
+    `disclosure.selectors.inspection_record_for` entry: rates as percentages, and `concerns`, the
+    number of things that count against the unit (missed months, display breaches, overdue
+    rectifications, feedback answered late or not at all)."""
+    satisfaction = record["satisfaction"]
+    return {
+        "published": record["published"], "on_time": record["on_time"], "late": record["late"],
+        "on_time_rate": _percent(record["on_time_rate"]),
+        "missed": record["missed"], "display_breaches": record["display_breaches"],
+        "entries": record["entries"], "entries_covered": record["entries_covered"], "coverage_rate": _percent(record["coverage_rate"]),
+        "feedback": record["feedback"], "feedback_answered_in_time": record["feedback_answered_in_time"],
+        "feedback_overdue": record["feedback_overdue"],
+        "rectifications": record["rectifications"], "rectifications_open": record["rectifications_open"],
+        "rectifications_overdue": record["rectifications_overdue"],
+        "ratings": satisfaction["total"], "satisfaction_rate": _percent(satisfaction["rate"]),
+        "concerns": record["missed"] + record["display_breaches"] + record["rectifications_overdue"] + record["feedback_overdue"],
+    }
+
+
+def disclosure_records(organization_ids, *, today=None):
+    """{org_id: disclosure_summary} over the 12 months up to today (China time), in a fixed number
+    of queries whatever the number of organisations (disclosure.selectors.inspection_record_for)."""
+    from disclosure.selectors import inspection_record_for
+
+    records = inspection_record_for(list(dict.fromkeys(organization_ids)), today=today)
+    return {org_id: disclosure_summary(record) for org_id, record in records.items()}
+
+
 # --- ranking and calibration ---------------------------------------------------------------
 @dataclass
 class RankedCandidate:
@@ -143,6 +178,9 @@ class RankedCandidate:
     application_state_label: str | None
     designation_id: int | None
     plaque_number: str | None
+    revocation_ref: str | None = None
+    revoked_on: datetime.date | None = None
+    plaque_recalled_on: datetime.date | None = None
 
     @property
     def status_label(self):
@@ -156,9 +194,11 @@ def _satisfaction(satisfied, basic, dissatisfied):
     return (Decimal(satisfied + basic) * 100 / Decimal(ballots)).quantize(Decimal("0.1"))
 
 
-def ranking(round_):
-    """Every candidate of a round with its panel score, median, spread, satisfaction rate and
-    inspection record, grouped by jurisdiction in rank order, with the quota's cut line (R2, R6).
+def ranking(round_, *, today=None):
+    """Every candidate of a round with its panel score, median, spread, satisfaction rate, inspection
+    record (evaluation's own inspections) and disclosure record (the disclosure app's compliance
+    figures of the last 12 months), grouped by jurisdiction in rank order, with the quota's cut
+    line (R2, R6, R20). Revoked re-evaluations carry their revocation decision (R10).
     A fixed number of queries whatever the size."""
     from sites.enums import ApplicationState
     from sites.models import Jurisdiction
@@ -172,10 +212,11 @@ def ranking(round_):
     for row in Candidate.objects.filter(round=round_).order_by("pk").values_list(
         "pk", "kind", "outcome", "organization_id", "organization__name", "jurisdiction_id", "application_id", "application__state",
         "designation_id", "designation__plaque_number", "democratic__satisfied", "democratic__basically_satisfied", "democratic__dissatisfied",
+        "revocation__decision_ref", "revocation__decided_on", "revocation__plaque_recalled_on",
     ):
-        pk, kind, outcome, org_id, org_name, jur_id, app_id, app_state, des_id, plaque, sat, basic, dis = row
+        pk, kind, outcome, org_id, org_name, jur_id, app_id, app_state, des_id, plaque, sat, basic, dis, ref, decided, recalled = row
         candidates.append(RankedCandidate(pk, kind, kinds[kind], outcome, outcomes[outcome], org_id, org_name, jur_id, app_id, app_state,
-                                          states.get(app_state), des_id, plaque))
+                                          states.get(app_state), des_id, plaque, ref, decided, recalled))
         satisfaction[pk] = _satisfaction(sat, basic, dis)
     cards = defaultdict(list)
     pending = defaultdict(int)
@@ -189,6 +230,7 @@ def ranking(round_):
         else:
             pending[candidate_id] += 1
     inspections = inspections_for_organizations([c.organization_id for c in candidates])
+    disclosure = disclosure_records([c.organization_id for c in candidates], today=today) if candidates else {}
     slots = dict(Quota.objects.filter(round=round_).values_list("jurisdiction_id", "slots"))
     jurisdictions = {j.pk: j for j in Jurisdiction.objects.filter(pk__in={c.jurisdiction_id for c in candidates})}
     groups = defaultdict(list)
@@ -197,6 +239,7 @@ def ranking(round_):
         groups[c.jurisdiction_id].append({
             "candidate": c, "agg": agg, "pending": pending[c.pk], "score": agg["score"] if agg else None,
             "satisfaction": satisfaction[c.pk], "inspections": inspections.get(c.organization_id),
+            "disclosure": disclosure.get(c.organization_id),
             "below_pass": bool(agg) and agg["score"] < round_.pass_mark,
         })
     result = []

@@ -125,7 +125,7 @@ def validate_methods(methods, *, field="methods"):
     methods = list(dict.fromkeys(methods or []))
     unknown = [m for m in methods if m not in Method.values]
     if unknown:
-        raise DomainError(_("未知的考评方式：%(names)s（R4 只有听汇报、查资料、实地察看、走访座谈、民主测评）。") % {"names": "、".join(unknown)},
+        raise DomainError(_("未知的考评方式：%(names)s（R4 只有听汇报、查资料、实地察看、走访座谈、民主测评）。") % {"names": _("、").join(unknown)},
                           field=field, rule="R4")
     return methods
 
@@ -246,7 +246,7 @@ def conflict_of_interest(evaluator, candidate):
 @transaction.atomic
 def assignment_create(*, actor, candidate_id, evaluator_id):
     """Assign one evaluator to one candidate, never across a conflict of interest (R5)."""
-    candidate = Candidate.objects.select_for_update().select_related("round", "organization__parent", "jurisdiction").get(pk=candidate_id)
+    candidate = Candidate.objects.select_for_update(of=("self",)).select_related("round", "organization__parent", "jurisdiction").get(pk=candidate_id)
     _require(actor, "evaluation.manage", candidate)
     _require_round_status(candidate.round, RoundStatus.CLOSED, RoundStatus.EVALUATING)
     evaluator = User.objects.get(pk=evaluator_id)
@@ -266,7 +266,7 @@ def assignment_create(*, actor, candidate_id, evaluator_id):
 @transaction.atomic
 def candidate_assign_team(*, actor, candidate_id, team_id):
     """Give a candidate to a team: every member without a conflict (R5) is assigned; returns (assigned, skipped)."""
-    candidate = Candidate.objects.select_for_update().select_related("round").get(pk=candidate_id)
+    candidate = Candidate.objects.select_for_update(of=("self",)).select_related("round").get(pk=candidate_id)
     _require(actor, "evaluation.manage", candidate)
     team = Team.objects.get(pk=team_id, round_id=candidate.round_id)
     if candidate.team_id != team.pk:
@@ -330,7 +330,7 @@ def parse_points(raw, criterion, *, field):
 
 
 def _lock_scorecard_for(actor, assignment_id):
-    assignment = Assignment.objects.select_for_update().select_related("candidate__round").get(pk=assignment_id)
+    assignment = Assignment.objects.select_for_update(of=("self",)).select_related("candidate__round").get(pk=assignment_id)
     _require(actor, "evaluation.score", assignment)
     if assignment.state != AssignmentState.DECLARED:
         raise DomainError(_("请先声明与该考评对象不存在利益冲突（R5），再评分。"), field="conflict", code="not_declared", rule="R5")
@@ -372,8 +372,8 @@ def scorecard_save(*, actor, assignment_id, scores):
         if outside:
             raise DomainError(
                 _("“%(name)s”的考评方式为%(allowed)s，不包括%(given)s（R4）。") % {
-                    "name": criterion.name, "allowed": "、".join(criterion.method_labels()),
-                    "given": "、".join(str(Method(m).label) for m in outside)},
+                    "name": criterion.name, "allowed": _("、").join(criterion.method_labels()),
+                    "given": _("、").join(str(Method(m).label) for m in outside)},
                 field=f"methods_{criterion.pk}", rule="R4")
         score = existing.get(criterion.pk)
         if score is None:
@@ -397,7 +397,7 @@ def scorecard_submit(*, actor, assignment_id):
     scored = set(scorecard.scores.values_list("criterion_id", flat=True))
     missing = [c.name for c in criteria if c.pk not in scored]
     if missing:
-        raise DomainError(_("以下考评项目尚未评分：%(names)s。") % {"names": "、".join(missing)}, field="scores", code="incomplete")
+        raise DomainError(_("以下考评项目尚未评分：%(names)s。") % {"names": _("、").join(missing)}, field="scores", code="incomplete")
     scorecard.state, scorecard.submitted_at = ScorecardState.SUBMITTED, timezone.now()
     scorecard.save(update_fields=["state", "submitted_at", "updated_at"])
     audit_record(actor=actor, action="evaluation.scorecard.submit", target=scorecard, from_state=ScorecardState.DRAFT,
@@ -411,7 +411,7 @@ def scorecard_reopen(*, actor, scorecard_id, reason):
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("退回评分表必须填写理由。"), field="reason")
-    scorecard = Scorecard.objects.select_for_update().select_related("assignment__candidate__round").get(pk=scorecard_id)
+    scorecard = Scorecard.objects.select_for_update(of=("self",)).select_related("assignment__candidate__round").get(pk=scorecard_id)
     _require(actor, "evaluation.manage", scorecard)
     if scorecard.state == ScorecardState.DRAFT:
         return scorecard
@@ -440,7 +440,7 @@ def evidence_add(*, actor, assignment_id, uploaded_file, title="", criterion_id=
 @transaction.atomic
 def democratic_record(*, actor, candidate_id, held_on, satisfied, basically_satisfied, dissatisfied, note=""):
     """Record (or correct) the 民主测评 ballots of a candidate (R4, R19)."""
-    candidate = Candidate.objects.select_for_update().select_related("round").get(pk=candidate_id)
+    candidate = Candidate.objects.select_for_update(of=("self",)).select_related("round").get(pk=candidate_id)
     _require(actor, "evaluation.manage", candidate)
     _require_round_status(candidate.round, RoundStatus.CLOSED, RoundStatus.EVALUATING)
     counts = {"satisfied": satisfied, "basically_satisfied": basically_satisfied, "dissatisfied": dissatisfied}
@@ -584,7 +584,7 @@ def publicity_open(*, actor, round_id, starts_on, ends_on):
     audit_record(actor=actor, action="evaluation.publicity.open", target=publicity, to_state=PublicityStatus.OPEN,
                  data={"starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat(), "applications": ids})
     for jurisdiction_id in {a.jurisdiction_id for a in applications}:
-        names = "、".join(a.organization.name for a in applications if a.jurisdiction_id == jurisdiction_id)
+        names = _("、").join(a.organization.name for a in applications if a.jurisdiction_id == jurisdiction_id)
         _on_commit_mail(_("【党务公开示范点】初选名单公示"),
                         _("贵辖区%(names)s已列入“%(round)s”初选名单，公示期 %(start)s 至 %(end)s。") % {
                             "names": names, "round": round_.name, "start": starts_on, "end": ends_on},
@@ -666,7 +666,7 @@ def objection_create(*, publicity_id, content, entry_id=None, objector_name="", 
 
 
 def _lock_objection(objection_id):
-    return Objection.objects.select_for_update().select_related("publicity__round", "entry__application").get(pk=objection_id)
+    return Objection.objects.select_for_update(of=("self",)).select_related("publicity__round", "entry__application").get(pk=objection_id)
 
 
 def _objection_transition(objection, target):
@@ -826,7 +826,7 @@ def designation_revoke_with_decision(*, actor, designation_id, reason, decision_
     score = None
     candidate = None
     if candidate_id:
-        candidate = Candidate.objects.select_for_update().select_related("round").get(pk=candidate_id, designation=designation)
+        candidate = Candidate.objects.select_for_update(of=("self",)).select_related("round").get(pk=candidate_id, designation=designation)
         agg = candidate_aggregate(candidate)
         if agg is None or agg["pending"]:
             raise DomainError(_("复评评分尚未全部提交。"), field="candidate", code="scores_pending", rule="R10")
@@ -857,7 +857,7 @@ def reevaluation_retain(*, actor, candidate_id):
     """R10: a re-evaluated site at or above the pass mark keeps its title."""
     from .selectors import candidate_aggregate
 
-    candidate = Candidate.objects.select_for_update().select_related("round").get(pk=candidate_id, kind=CandidateKind.REEVALUATION)
+    candidate = Candidate.objects.select_for_update(of=("self",)).select_related("round").get(pk=candidate_id, kind=CandidateKind.REEVALUATION)
     _require(actor, "evaluation.manage", candidate)
     if candidate.outcome == ReevaluationOutcome.RETAINED:
         return candidate

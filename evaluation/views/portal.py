@@ -281,9 +281,12 @@ def candidate_detail(request, pk):
         "candidate": candidate, "aggregate": selectors.candidate_aggregate(candidate),
         "democratic": getattr(candidate, "democratic", None) if hasattr(candidate, "democratic") else None,
         "inspections": candidate.organization.inspections.all()[:30],
+        "disclosure": selectors.disclosure_records([candidate.organization_id])[candidate.organization_id],
         "panel": selectors.panel_scorecards_for(request.user, candidate) if staff else [],
         "assignments": candidate.assignments.select_related("evaluator", "scorecard") if staff else [],
-        "staff": staff, "can_manage": request.user.has_perm("evaluation.manage"), "reopen_form": ReasonForm(),
+        "staff": staff, "reopen_form": ReasonForm(),
+        # The service reopens scorecards only while the round is being evaluated.
+        "can_reopen": request.user.has_perm("evaluation.manage") and candidate.round.status == RoundStatus.EVALUATING,
     })
 
 
@@ -506,7 +509,7 @@ def team_sheet(request, pk):
     from .. import exports
 
     team = _team_for(request, pk)
-    return exports.respond(exports.team_scoresheet_workbook(team), f"{team.round.name}-{team.name}-评分表.xlsx")
+    return exports.respond(exports.team_scoresheet_workbook(team), f"{team.round.name}-{team.name}-{_('评分表')}.xlsx")
 
 
 @login_required

@@ -187,6 +187,27 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name across apps get stable, distinct schema names.
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStateEnum": "sites.enums.ApplicationState",
+        "RoundStatusEnum": "sites.enums.RoundStatus",
+        "DesignationStatusEnum": "sites.enums.DesignationStatus",
+        "JurisdictionKindEnum": "sites.enums.JurisdictionKind",
+        "AssignmentStateEnum": "evaluation.enums.AssignmentState",
+        "ScorecardStateEnum": "evaluation.enums.ScorecardState",
+        "ObjectionStateEnum": "evaluation.enums.ObjectionState",
+        "SubsidyStateEnum": "evaluation.enums.SubsidyState",
+        "CandidateKindEnum": "evaluation.enums.CandidateKind",
+        "ReevaluationOutcomeEnum": "evaluation.enums.ReevaluationOutcome",
+        "InspectionKindEnum": "evaluation.enums.InspectionKind",
+        "InspectionRatingEnum": "evaluation.enums.InspectionRating",
+        "DeliberationDecisionEnum": "evaluation.enums.DeliberationDecision",
+        "FeedbackStateEnum": "disclosure.enums.FeedbackState",
+        "CarrierKindEnum": "disclosure.enums.CarrierKind",
+        "FindingKindEnum": "disclosure.enums.FindingKind",
+        "EvidenceKindEnum": "disclosure.enums.EvidenceKind",
+        "InspectionResultEnum": "disclosure.enums.InspectionResult",
+    },
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -57,3 +57,32 @@ def listed_round(eval_round, candidate, municipal, panel_fraction="0.9", evaluat
     services.shortlist_add(actor=municipal, application_id=candidate.application_id)
     return services.deliberation_record(actor=municipal, round_id=eval_round.pk, meeting_date=timezone.localdate(),
                                         attendees="组长、副组长、成员", decision="approved")
+
+
+def disclosure_history(organization, today):
+    """A year of `organization`'s disclosure work, built with the disclosure factories (R16–R20), as
+    `disclosure.selectors.inspection_record_for` counts it over the 12 months up to `today`:
+    3 items published (2 on time, 1 late), 1 missed month, 1 display breach (R17), 1 rectification
+    past its deadline (R20), 1 feedback unanswered past its deadline (R18), and 5 ratings — 3 satisfied,
+    1 basically satisfied, 1 dissatisfied — a satisfaction rate of 80.0% (R19)."""
+    from disclosure.models import SatisfactionRating
+    from tests.disclosure import factories as d
+
+    entry = d.EntryFactory(organization=organization)
+    month = today.replace(day=1)
+
+    def months_ago(n):
+        index = month.year * 12 + month.month - 1 - n
+        return datetime.date(index // 12, index % 12 + 1, 1)
+
+    d.published_item(months_ago(3).replace(day=5), entry=entry, due_by=months_ago(3).replace(day=10))
+    d.published_item(months_ago(2).replace(day=8), entry=entry, due_by=months_ago(2).replace(day=10))
+    d.published_item(months_ago(1).replace(day=20), entry=entry, due_by=months_ago(1).replace(day=10))  # late (R16)
+    d.FindingFactory(organization=organization, kind="missed", period=months_ago(4))
+    d.FindingFactory(organization=organization, kind="display_breach", period=months_ago(1))
+    d.RectificationFactory(finding=d.FindingFactory(organization=organization, kind="evidence", state="notice_issued", period=month),
+                           deadline=today - datetime.timedelta(days=5))
+    d.FeedbackFactory(organization=organization, received_on=months_ago(1).replace(day=4))
+    for index, rating in enumerate(["satisfied", "satisfied", "satisfied", "basic", "dissatisfied"]):
+        SatisfactionRating.objects.create(organization=organization, jurisdiction=organization.jurisdiction, month=months_ago(1),
+                                          rating=rating, voter_hash=f"{organization.pk}-{index}")

@@ -16,7 +16,7 @@ from evaluation.enums import (
     ReevaluationOutcome,
     ScorecardState,
 )
-from evaluation.models import Candidate, Objection, Publicity, Revocation, Scorecard
+from evaluation.models import Assignment, Candidate, Objection, Publicity, Revocation, Scorecard
 from evaluation.selectors import candidate_aggregate
 from qujing_disclosure.core.models import AuditEntry, User
 from sites.enums import DesignationStatus, Level, RoundStatus
@@ -138,3 +138,46 @@ def test_loading_the_demo_again_changes_no_table(demo_output):
     call_command("load_demo", stdout=out)
     assert _table_counts() == first
     assert "考评演示数据已存在，未作改动。" in out.getvalue()
+
+
+def test_the_demo_evaluator_has_unscored_candidates_in_a_round_being_evaluated(demo_output):
+    from evaluation.enums import AssignmentState
+
+    evaluator = User.objects.get(username="evaluator")
+    waiting = Assignment.objects.filter(evaluator=evaluator, candidate__round__status=RoundStatus.EVALUATING).select_related(
+        "candidate__round", "candidate__jurisdiction")
+    assert waiting.count() == 3
+    assert {a.candidate.kind for a in waiting} == {CandidateKind.NEW, CandidateKind.REEVALUATION}
+    # R5: never a unit of the evaluator's own jurisdiction (沾益区); nothing declared or scored yet.
+    assert {a.candidate.jurisdiction.name for a in waiting} == {"马龙区"}
+    assert {a.state for a in waiting} == {AssignmentState.PENDING}
+    assert not Scorecard.objects.filter(assignment__in=waiting).exists()
+    round_ = waiting.first().candidate.round
+    assert (round_.level, round_.year) == (Level.COUNTY, timezone.localdate().year)
+    assert f"评分：{round_.name} 考评中，考评人员 evaluator 有 3 个待评分的考评对象。" in demo_output
+    # The rest of the team has scored: the evaluator sees the panel once their own card is in.
+    assert Scorecard.objects.filter(assignment__candidate__round=round_, state=ScorecardState.SUBMITTED).count() == 6
+
+
+def test_the_demo_evaluator_signs_in_declares_and_scores(demo_output, client):
+    evaluator = User.objects.get(username="evaluator")
+    client.force_login(evaluator)
+    assignment = Assignment.objects.filter(evaluator=evaluator, candidate__round__status=RoundStatus.EVALUATING,
+                                           candidate__kind=CandidateKind.NEW).order_by("pk").first()
+    tasks = client.get(reverse("evaluation_portal:tasks")).content.decode()
+    assert assignment.candidate.organization.name in tasks
+    client.post(reverse("evaluation_portal:assignment_declare", args=[assignment.pk]), {"conflict": "no"})
+    data = {"submit": "1"}
+    for c in assignment.candidate.round.evaluation_table.criteria.all():
+        data |= {f"points_{c.pk}": str(c.max_points * 9 / 10), f"methods_{c.pk}": c.methods[:1], f"notes_{c.pk}": "已核实"}
+    assert client.post(reverse("evaluation_portal:assignment", args=[assignment.pk]), data).status_code == 302
+    card = Scorecard.objects.get(assignment=assignment)
+    assert (card.state, card.total) == (ScorecardState.SUBMITTED, 90)
+    page = client.get(reverse("evaluation_portal:assignment", args=[assignment.pk])).content.decode()
+    assert str(User.objects.get(username="pingshen1")) in page  # the panel opens once their own card is in
+
+
+def test_the_demo_keeps_the_site_figures_with_the_round_in_evaluation(demo_output):
+    active = Designation.objects.filter(status=DesignationStatus.ACTIVE)
+    assert (active.count(), active.filter(level=Level.CITY).count(), active.filter(level=Level.COUNTY).count()) == (125, 12, 113)
+    assert Round.objects.filter(status=RoundStatus.EVALUATING).count() == 1

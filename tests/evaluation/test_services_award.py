@@ -17,7 +17,7 @@ from sites.enums import ApplicationState, DesignationStatus, RoundStatus
 from sites.models import Designation
 from tests import factories as f
 
-from .factories import InspectionFactory, listed_round, recommended_application, submit_card
+from .factories import InspectionFactory, disclosure_history, listed_round, recommended_application, submit_card
 
 pytestmark = pytest.mark.django_db
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
@@ -80,19 +80,26 @@ def test_r6_ranking_shows_inspections_satisfaction_and_cut_line(eval_round, coun
 
 
 def test_ranking_query_count_is_constant(eval_round, county, panel, django_assert_max_num_queries):
+    # Each unit also has a year of disclosure work: the ranking's disclosure record (R6, R20) is read
+    # for all of them at once (disclosure.selectors.inspection_record_for).
+    today = timezone.localdate()
+
     def add(n):
         for _ in range(n):
-            app = recommended_application(eval_round, f.OrganizationFactory(jurisdiction=county))
+            organization = f.OrganizationFactory(jurisdiction=county)
+            disclosure_history(organization, today)
+            app = recommended_application(eval_round, organization)
             services.candidates_sync(actor=None, round_id=eval_round.pk)
             submit_card(panel[0], Candidate.objects.get(application=app))
 
     add(1)
-    with django_assert_max_num_queries(6) as small:
+    with django_assert_max_num_queries(13) as small:
         selectors.ranking(eval_round)
     add(4)
-    with django_assert_max_num_queries(6) as large:
-        selectors.ranking(eval_round)
+    with django_assert_max_num_queries(13) as large:
+        groups = selectors.ranking(eval_round)
     assert len(small.captured_queries) == len(large.captured_queries)
+    assert [r["disclosure"]["published"] for r in groups[0]["new"]] == [3] * 5
 
 
 def test_calibration_measures_distance_from_panel_mean(candidate, panel):

@@ -98,7 +98,8 @@ def _objection(publicity, **extra):
 def test_publicity_page_lists_units_with_score_and_period(client, publicity):
     body = client.get("/publicity/").content.decode()
     assert "麒麟区第一党支部" in body and "90.00" in body and "县级" in body
-    assert publicity.ends_on.strftime("%Y年%-m月%-d日") in body
+    # ISO dates, so the English page shows no Chinese date format.
+    assert f"<strong>公示期</strong>：{publicity.starts_on:%Y-%m-%d} 至 {publicity.ends_on:%Y-%m-%d}（北京时间）" in body
 
 
 def test_objection_gives_receipt_and_answer_is_readable_by_code(client, publicity, municipal):
