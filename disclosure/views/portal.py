@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,7 +23,7 @@ from qujing_disclosure.core.access import (
 )
 from qujing_disclosure.core.audit import history_for
 from qujing_disclosure.core.errors import DomainError, NotPermitted
-from qujing_disclosure.core.portal import portal_links_for
+from qujing_disclosure.core.portal import portal_menu
 
 from .. import charts, selectors, services
 from ..enums import (
@@ -75,22 +75,6 @@ def _roles(*predicates):
     return decorator
 
 
-def _menu(request):
-    links = []
-    for label, name in ((_("工作台"), "portal:dashboard"),):
-        try:
-            links.append((label, reverse(name)))
-        except NoReverseMatch:
-            pass
-    for link in portal_links_for(request.user):
-        try:
-            links.append((link.label, reverse(link.url_name)))
-        except NoReverseMatch:
-            continue
-    best = max((url for _l, url in links if request.path.startswith(url)), key=len, default=None)
-    return [{"label": label, "url": url, "active": url == best} for label, url in links]
-
-
 def _submenu(request):
     user = request.user
     entries = [(_("概览"), "disclosure_portal:home")]
@@ -106,7 +90,7 @@ def _submenu(request):
 
 
 def _render(request, template, context, status=200):
-    return render(request, template, {**context, "portal_menu": _menu(request), "submenu": _submenu(request)},
+    return render(request, template, {**context, "portal_menu": portal_menu(request), "submenu": _submenu(request)},
                   status=status)
 
 

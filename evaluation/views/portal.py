@@ -12,14 +12,14 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qujing_disclosure.core.access import is_evaluator, sees_everything
 from qujing_disclosure.core.errors import DomainError
-from qujing_disclosure.core.portal import portal_links_for
+from qujing_disclosure.core.portal import portal_menu
 from sites.enums import ApplicationState, RoundStatus
 from sites.models import ApplicationMaterial, Round
 
@@ -44,24 +44,8 @@ from ..forms import (
 from ..models import Candidate, Deliberation, EvaluationTable, Publicity, Scorecard, SubsidyPayment, Team
 
 
-def _menu(request):
-    links = []
-    for label, name in ((_("工作台"), "portal:dashboard"),):
-        try:
-            links.append((label, reverse(name)))
-        except NoReverseMatch:
-            pass
-    for link in portal_links_for(request.user):
-        try:
-            links.append((link.label, reverse(link.url_name)))
-        except NoReverseMatch:
-            continue
-    best = max((url for _l, url in links if request.path.startswith(url)), key=len, default=None)
-    return [{"label": label, "url": url, "active": url == best} for label, url in links]
-
-
 def _render(request, template, context, status=200):
-    return render(request, template, {**context, "portal_menu": _menu(request)}, status=status)
+    return render(request, template, {**context, "portal_menu": portal_menu(request)}, status=status)
 
 
 def _perm_or_404(perm):

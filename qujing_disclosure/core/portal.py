@@ -1,4 +1,4 @@
-"""How apps add to the shared portal without touching each other's code.
+"""How apps add to the shared portal without touching each other's code, and the one portal menu.
 
 - Menu links: `register_portal_link(label, url_name, visible=lambda user: ...)`.
 - Dashboard blocks: `register_dashboard_block(func)` where `func(request)` returns
@@ -43,3 +43,22 @@ def dashboard_blocks_for(request):
         if block is not None:
             blocks.append(block)
     return blocks
+
+
+def portal_menu(request):
+    """The portal's top menu for this request: the dashboard, then every registered link the
+    user may see (links that do not resolve or repeat a URL are skipped), the longest match active.
+    Every portal view passes it to templates extending portal/base.html as `portal_menu`."""
+    from django.urls import NoReverseMatch, reverse
+    from django.utils.translation import gettext as _
+
+    links = [(_("工作台"), reverse("portal:dashboard"))]
+    for link in portal_links_for(request.user):
+        try:
+            url = reverse(link.url_name)
+        except NoReverseMatch:
+            continue
+        if all(url != known for _label, known in links):
+            links.append((link.label, url))
+    best = max((url for _label, url in links if request.path.startswith(url)), key=len, default=None)
+    return [{"label": label, "url": url, "active": url == best} for label, url in links]

@@ -30,7 +30,7 @@ from qujing_disclosure.core.access import (
 )
 from qujing_disclosure.core.audit import history_for
 from qujing_disclosure.core.errors import DomainError, NotPermitted
-from qujing_disclosure.core.portal import dashboard_blocks_for, portal_links_for
+from qujing_disclosure.core.portal import dashboard_blocks_for, portal_menu
 
 from .. import services
 from ..enums import LIVE_STATES, RECOMMENDED_STATES, ApplicationState, RoundStatus
@@ -154,25 +154,6 @@ def _admin_url(name, *args):
         return reverse(name, args=args)
     except NoReverseMatch:
         return None
-
-
-def portal_menu(request):
-    """The portal's menu: this app's pages, then what other apps registered (core.portal).
-
-    Other apps' portal views may pass it as `portal_menu` to templates extending portal/base.html.
-    """
-    user = request.user
-    links = [(_("工作台"), reverse("portal:dashboard"))]
-    for link in portal_links_for(user):
-        try:
-            url = reverse(link.url_name)
-        except NoReverseMatch:
-            continue
-        if all(url != known for _label, known in links):
-            links.append((link.label, url))
-    path = request.path
-    best = max((url for _label, url in links if path.startswith(url)), key=len, default=None)
-    return [{"label": label, "url": url, "active": url == best} for label, url in links]
 
 
 def _render(request, template, context, *, status=200):
