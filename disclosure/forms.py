@@ -1,6 +1,7 @@
 """Forms of the disclosure portal and public pages. Fields are listed explicitly; the services
 enforce the rules and their DomainError is shown on the field it names."""
 from django import forms as djforms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .enums import (
@@ -35,7 +36,8 @@ class ChinaDateInput(djforms.DateInput):
 
 def china_date(label, *, required=True, help_text=""):
     return djforms.DateField(
-        label=_("%(label)s（北京时间）") % {"label": label}, required=required, widget=ChinaDateInput(),
+        # Lazy: the label is built per request, in the reader's language (forms are defined at import).
+        label=format_lazy(_("{label}（北京时间）"), label=label), required=required, widget=ChinaDateInput(),
         help_text=help_text,
     )
 

@@ -8,6 +8,7 @@ put a service's DomainError on the field it names.
 """
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from qujing_disclosure.core.errors import DomainError
@@ -39,7 +40,7 @@ def allowed_types_text():
 
 class _RoundChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.get_level_display()}）"
+        return gettext("%(name)s（%(level)s）") % {"name": obj.name, "level": obj.get_level_display()}
 
 
 class ApplicationEditForm(forms.Form):

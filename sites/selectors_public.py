@@ -6,10 +6,12 @@ of sites, so the public pages keep a constant query count.
 """
 import unicodedata
 
+from django.core.cache import cache
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 
 from qujing_disclosure.core.audit import history_for
+from qujing_disclosure.core.caching import public_version
 
 from .enums import DesignationStatus
 from .models import Designation
@@ -52,8 +54,15 @@ def designation_directory():
 
 
 def designation_award_years():
-    """Years in which titles were awarded, newest first (for the directory's year filter; 1 query)."""
-    return [d.year for d in Designation.objects.dates("awarded_on", "year", order="DESC")]
+    """Years in which titles were awarded, newest first (for the directory's year filter).
+
+    Listing distinct years reads every row, and they change only when a title is awarded,
+    so the list is cached under the public pages' version (bumped on every save of a site).
+    """
+    key = f"sites:award-years:{public_version('sites')}"
+    return cache.get_or_set(
+        key, lambda: [d.year for d in Designation.objects.dates("awarded_on", "year", order="DESC")], 24 * 3600
+    )
 
 
 def designation_get_public(pk):

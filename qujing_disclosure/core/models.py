@@ -51,8 +51,10 @@ class User(AbstractUser):
         ]
 
     def __str__(self):
+        from django.utils.translation import gettext
+
         full = self.get_full_name()
-        return f"{full}（{self.username}）" if full else self.username
+        return gettext("%(name)s（%(username)s）") % {"name": full, "username": self.username} if full else self.username
 
 
 class AuditEntryQuerySet(models.QuerySet):
