@@ -8,13 +8,11 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from qujing_disclosure.core.access import (
-    is_county,
-    is_organization_user,
     scope_queryset,
-    sees_everything,
 )
 from qujing_disclosure.core.workdays import load_calendar
 from sites.models import Organization
+from sites.selectors import organization_list_for  # noqa: F401 - the one scoping of organisations
 
 from . import dates
 from .enums import (
@@ -45,18 +43,6 @@ from .models import (
 
 def category_list():
     return Category.objects.filter(is_active=True)
-
-
-def organization_list_for(user):
-    """Organisations whose disclosure the user may read (same scoping as sites)."""
-    qs = Organization.objects.select_related("jurisdiction")
-    if sees_everything(user):
-        return qs
-    if is_county(user):
-        return qs.filter(jurisdiction_id=user.jurisdiction_id)
-    if is_organization_user(user):
-        return qs.filter(pk=user.organization_id)
-    return qs.none()
 
 
 def carrier_list_for(user):
