@@ -125,22 +125,14 @@ class QuotaInlineForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         slots = cleaned.get("slots")
-        if self.instance.pk and slots is not None:
-            # R2: lowering a quota must not leave more recommendations than ratio × slots.
-            # (Moving the quota to another jurisdiction leaves the original one with none.)
-            # The instance still holds the saved values here: the form copies cleaned data after clean().
-            if cleaned.get("jurisdiction") and cleaned["jurisdiction"].pk != self.instance.jurisdiction_id:
-                slots = 0
-            round_ = self.instance.round
-            recommended = Application.objects.filter(
-                round=round_, jurisdiction_id=self.instance.jurisdiction_id, state__in=RECOMMENDED_STATES
-            ).count()
-            if slots * round_.ratio < recommended:
-                self.add_error(
-                    "slots",
-                    gettext("按%(ratio)d:1比例，名额%(slots)d个最多推荐%(limit)d个，但已推荐%(count)d个，名额不能再减少。")
-                    % {"ratio": round_.ratio, "slots": slots, "limit": slots * round_.ratio, "count": recommended},
-                )
+        if self.instance.pk and cleaned.get("jurisdiction") and cleaned["jurisdiction"].pk != self.instance.jurisdiction_id:
+            self.add_error("jurisdiction", gettext("已有名额不能改到其他辖区；请为该辖区另加一行。"))
+        elif self.instance.pk and slots is not None:
+            # The same R2 check the service makes, shown on the field before anything is saved.
+            try:
+                services.quota_check(round_=self.instance.round, jurisdiction_id=self.instance.jurisdiction_id, slots=slots)
+            except DomainError as exc:
+                self.add_error("slots", str(exc.message))
         return cleaned
 
 
@@ -258,6 +250,20 @@ class RoundAdmin(MunicipalAdminMixin, admin.ModelAdmin):
                 application_sum=Coalesce(Subquery(application_total, output_field=IntegerField()), 0),
             )
         )
+
+    def save_formset(self, request, form, formset, change):
+        """Quotas are written through the service (R2 check, row locks, audit record); nothing is deleted."""
+        if formset.model is not Quota:
+            return super().save_formset(request, form, formset, change)
+        for quota_form in formset.forms:
+            if not quota_form.has_changed() or not quota_form.cleaned_data or quota_form.cleaned_data.get("DELETE"):
+                continue
+            data = quota_form.cleaned_data
+            if data.get("slots") is None or data.get("jurisdiction") is None:
+                continue
+            services.quota_set(actor=request.user, round_id=form.instance.pk,
+                               jurisdiction_id=data["jurisdiction"].pk, slots=data["slots"])
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)

@@ -143,6 +143,43 @@ def round_set_status(*, actor, round_id, status, reason=""):
     return round_
 
 
+def quota_check(*, round_, jurisdiction_id, slots):
+    """R2: a quota may not fall below what its jurisdiction has already recommended (ratio × slots)."""
+    recommended = Application.objects.filter(
+        round=round_, jurisdiction_id=jurisdiction_id, state__in=RECOMMENDED_STATES
+    ).count()
+    if slots * round_.ratio < recommended:
+        raise DomainError(
+            _("按%(ratio)d:1比例，名额%(slots)d个最多推荐%(limit)d个，但已推荐%(count)d个，名额不能再减少。")
+            % {"ratio": round_.ratio, "slots": slots, "limit": slots * round_.ratio, "count": recommended},
+            field="slots", code="quota_below_recommended", rule="R2",
+        )
+
+
+@transaction.atomic
+def quota_set(*, actor, round_id, jurisdiction_id, slots):
+    """Give a jurisdiction `slots` in a round (municipal office), never below what it already recommended (R2).
+
+    The round row is locked so that two offices editing quotas are serialised; the quota row
+    is locked so that a recommendation in flight (which locks it too) is counted.
+    """
+    round_ = Round.objects.select_for_update().get(pk=round_id)
+    _require(actor, "sites.manage_round", round_)
+    quota = Quota.objects.select_for_update().filter(round=round_, jurisdiction_id=jurisdiction_id).first()
+    if quota is not None and quota.slots == slots:
+        return quota
+    quota_check(round_=round_, jurisdiction_id=jurisdiction_id, slots=slots)
+    previous = "" if quota is None else str(quota.slots)
+    if quota is None:
+        quota = Quota.objects.create(round=round_, jurisdiction_id=jurisdiction_id, slots=slots)
+    else:
+        quota.slots = slots
+        quota.save(update_fields=["slots"])
+    audit_record(actor=actor, action="sites.quota.set", target=quota, from_state=previous, to_state=str(slots),
+                 data={"round_id": round_.pk, "jurisdiction_id": jurisdiction_id})
+    return quota
+
+
 # --- applications ------------------------------------------------------------------
 @transaction.atomic
 def application_create(*, actor, round_id, organization_id, summary, contact_name, contact_phone):

@@ -328,3 +328,29 @@ def test_round_page_query_count_does_not_grow_with_quotas(admin_client_municipal
         f.QuotaFactory(round=open_round, jurisdiction=f.JurisdictionFactory(), slots=2)
     with django_assert_num_queries(len(small.captured_queries)):
         assert admin_client_municipal.get(url).status_code == 200
+
+
+def test_quota_edit_in_admin_goes_through_the_service_and_is_audited(client, municipal, open_round, county):
+    from qujing_disclosure.core.models import AuditEntry
+
+    quotas = list(open_round.quotas.order_by("id"))
+    data = {
+        "name": open_round.name, "year": open_round.year, "level": open_round.level,
+        "organizer": open_round.organizer_id, "ratio": open_round.ratio,
+        "applications_open_on": open_round.applications_open_on.isoformat(),
+        "applications_close_on": open_round.applications_close_on.isoformat(),
+        "screening_close_on": open_round.screening_close_on.isoformat(),
+        "pass_mark": "80", "description": "",
+        "quotas-TOTAL_FORMS": str(len(quotas)), "quotas-INITIAL_FORMS": str(len(quotas)),
+        "quotas-MIN_NUM_FORMS": "0", "quotas-MAX_NUM_FORMS": "1000",
+    }
+    for i, quota in enumerate(quotas):
+        data.update({f"quotas-{i}-id": quota.pk, f"quotas-{i}-round": open_round.pk,
+                     f"quotas-{i}-jurisdiction": quota.jurisdiction_id,
+                     f"quotas-{i}-slots": 7 if quota.jurisdiction_id == county.pk else quota.slots})
+    client.force_login(municipal)
+    response = client.post(f"/admin/sites/round/{open_round.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert open_round.quotas.get(jurisdiction=county).slots == 7
+    entry = AuditEntry.objects.get(action="sites.quota.set")
+    assert (entry.actor, entry.from_state, entry.to_state) == (municipal, "2", "7")
