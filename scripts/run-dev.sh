@@ -5,7 +5,7 @@ HOST=${1:-127.0.0.1}
 PORT=${2:-8000}
 PY=.venv/bin/python
 CELERY=.venv/bin/celery
-mkdir -p var/broker/out var/broker/processed var/log
+mkdir -p var/broker/out var/broker/processed var/broker/control var/log
 
 $CELERY -A qujing_disclosure worker --loglevel=INFO --concurrency=2 >var/log/worker.log 2>&1 &
 WORKER=$!

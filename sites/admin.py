@@ -223,6 +223,13 @@ class RoundAdmin(MunicipalAdminMixin, admin.ModelAdmin):
     search_fields = ("name",)
     list_select_related = ("organizer",)
     readonly_fields = ("status", "screening_overview")
+
+    def get_readonly_fields(self, request, obj=None):
+        # R2: the ratio is fixed once applications open; changing it would move every limit
+        # under recommendations already made.
+        if obj is not None and obj.status != RoundStatus.DRAFT:
+            return (*self.readonly_fields, "ratio")
+        return self.readonly_fields
     fieldsets = (
         (None, {"fields": ("name", "year", "level", "organizer", "status", "description")}),
         (_("规则"), {"fields": ("ratio", "pass_mark")}),

@@ -100,6 +100,7 @@ class Round(models.Model):
                 name="round_window_ordered",
                 condition=Q(applications_open_on__lte=models.F("applications_close_on"))
                 & Q(applications_close_on__lte=models.F("screening_close_on")),
+                violation_error_message=_("日期顺序有误：申报开始日期 ≤ 申报截止日期 ≤ 审核推荐截止日期。"),
             ),
         ]
 
@@ -189,7 +190,9 @@ class ApplicationMaterial(models.Model):
     file = models.FileField(_("文件"), upload_to=material_upload_to, max_length=255)
     size = models.PositiveIntegerField(_("大小（字节）"), default=0)
     content_type = models.CharField(_("文件类型"), max_length=100, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:

@@ -97,8 +97,9 @@ def _require_application_window(round_):
 
 
 def _require_screening_window(round_):
+    """Counties screen while applications are open and after they close, until the screening deadline."""
     today = _today()
-    if round_.status != RoundStatus.OPEN:
+    if round_.status not in (RoundStatus.OPEN, RoundStatus.CLOSED):
         raise DomainError(
             _("轮次“%(round)s”当前状态为“%(status)s”，不能审核推荐。") % {"round": round_.name, "status": round_.get_status_display()},
             field="round",
@@ -336,11 +337,11 @@ def application_recommend(*, actor, application_id, reason=""):
 @transaction.atomic
 def application_reject(*, actor, application_id, reason):
     """Submitted → rejected by the county office, with a reason (R3)."""
+    application = _lock_application(application_id)
+    _require(actor, "sites.screen_application", application)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("不推荐时必须填写理由。"), field="reason", rule="R3")
-    application = _lock_application(application_id)
-    _require(actor, "sites.screen_application", application)
     if application.state == ApplicationState.REJECTED:
         return application
     _check_transition(application, ApplicationState.REJECTED)

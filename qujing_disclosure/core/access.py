@@ -113,7 +113,16 @@ rules.add_perm("sites.create_application", in_own_jurisdiction | of_own_organiza
 rules.add_perm("sites.add_application", is_county | is_organization_user)
 rules.add_perm("sites.edit_application", in_own_jurisdiction | of_own_organization)
 rules.add_perm("sites.submit_application", in_own_jurisdiction | of_own_organization)
-rules.add_perm("sites.withdraw_application", in_own_jurisdiction | of_own_organization)
+@rules.predicate
+def filed_by_own_office(user, application):
+    """The county office filed this application itself (on the unit's behalf)."""
+    creator = getattr(application, "created_by", None)
+    return creator is not None and creator.role == Role.COUNTY and creator.jurisdiction_id == user.jurisdiction_id
+
+
+# The applicant withdraws: the unit, or the county office for an application it filed itself.
+# Withdrawing a unit's own application would be a rejection without a reason (R3).
+rules.add_perm("sites.withdraw_application", of_own_organization | (in_own_jurisdiction & filed_by_own_office))
 # R2/R3: the jurisdiction vets and recommends or rejects.
 rules.add_perm("sites.screen_application", in_own_jurisdiction)
 rules.add_perm("sites.manage_round", is_municipal)

@@ -15,6 +15,11 @@ class UserAdmin(MunicipalAdminMixin, BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + ((_("角色与范围"), {"fields": ("role", "jurisdiction", "organization", "phone")}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("角色与范围"), {"fields": ("role", "jurisdiction", "organization")}),)
 
+    def get_queryset(self, request):
+        # Office staff manage the accounts of the programme, never a superuser's (password, activation, …).
+        queryset = super().get_queryset(request)
+        return queryset if request.user.is_superuser else queryset.filter(is_superuser=False)
+
     def get_readonly_fields(self, request, obj=None):
         # Office staff manage accounts, but only a superuser grants superuser or raw permissions.
         if request.user.is_superuser:

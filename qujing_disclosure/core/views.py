@@ -66,3 +66,10 @@ def protected_media(request, path):
     if not may_download(request.user, path):
         raise Http404()
     return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+def csrf_failure(request, reason=""):
+    """The CSRF refusal page in the site's look and the reader's language."""
+    from django.shortcuts import render
+
+    return render(request, "403_csrf.html", status=403)

@@ -58,6 +58,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "qujing_disclosure.urls"
+CSRF_FAILURE_VIEW = "qujing_disclosure.core.views.csrf_failure"
 WSGI_APPLICATION = "qujing_disclosure.wsgi.application"
 
 TEMPLATES = [
@@ -153,6 +154,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
     if CELERY_BROKER_URL.startswith("filesystem")

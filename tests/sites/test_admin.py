@@ -354,3 +354,19 @@ def test_quota_edit_in_admin_goes_through_the_service_and_is_audited(client, mun
     assert open_round.quotas.get(jurisdiction=county).slots == 7
     entry = AuditEntry.objects.get(action="sites.quota.set")
     assert (entry.actor, entry.from_state, entry.to_state) == (municipal, "2", "7")
+
+
+def test_office_staff_cannot_open_or_change_a_superuser(client, municipal):
+    from tests import factories as f
+
+    root = f.UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(municipal)
+    assert client.get(f"/admin/core/user/{root.pk}/change/").status_code in (302, 404)
+    assert client.get(f"/admin/core/user/{root.pk}/password/").status_code == 404
+    assert "root" not in client.get("/admin/core/user/").content.decode()
+
+
+def test_ratio_is_fixed_once_applications_open(client, municipal, open_round):
+    client.force_login(municipal)
+    page = client.get(f"/admin/sites/round/{open_round.pk}/change/").content.decode()
+    assert 'name="ratio"' not in page

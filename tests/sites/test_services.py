@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 
 from qujing_disclosure.core.errors import DomainError, InvalidTransition, NotPermitted
@@ -86,3 +88,46 @@ def test_quota_changes_are_audited_and_only_by_the_municipal_office(open_round, 
     with pytest.raises(NotPermitted):
         services.quota_set(actor=county_user, round_id=open_round.pk, jurisdiction_id=county.pk, slots=9)
     assert open_round.quotas.get(jurisdiction=county).slots == 5
+
+
+def test_county_office_cannot_withdraw_a_units_own_application(open_round, county_user, org, org_user):
+    # R3: the office screens with a reason; it may not quietly withdraw what the unit filed itself.
+    app = services.application_create(actor=org_user, round_id=open_round.pk, organization_id=org.pk,
+                                      summary="情况", contact_name="赵六", contact_phone="13700000000")
+    services.application_submit(actor=org_user, application_id=app.pk)
+    with pytest.raises(NotPermitted):
+        services.application_withdraw(actor=county_user, application_id=app.pk)
+    services.application_withdraw(actor=org_user, application_id=app.pk, reason="材料需补充")
+    app.refresh_from_db()
+    assert app.state == ApplicationState.WITHDRAWN
+
+
+def test_county_office_withdraws_what_it_filed(open_round, county_user, county):
+    app = _submitted(open_round, county, county_user)
+    services.application_withdraw(actor=county_user, application_id=app.pk)
+    app.refresh_from_db()
+    assert app.state == ApplicationState.WITHDRAWN
+
+
+def test_screening_goes_on_after_applications_close_until_its_deadline(open_round, county_user, county, municipal):
+    import time_machine
+
+    app = _submitted(open_round, county, county_user)
+    services.round_set_status(actor=municipal, round_id=open_round.pk, status="closed")
+    services.application_recommend(actor=county_user, application_id=app.pk)
+    app.refresh_from_db()
+    assert app.state == ApplicationState.RECOMMENDED
+    # The application window itself is over: no new applications.
+    with pytest.raises(DomainError):
+        services.application_create(actor=county_user, round_id=open_round.pk,
+                                    organization_id=f.OrganizationFactory(jurisdiction=county).pk,
+                                    summary="情况", contact_name="李四", contact_phone="13800000000")
+    # After the screening deadline (China time) screening stops too.
+    deadline = open_round.screening_close_on
+    second = f.ApplicationFactory(round=open_round, organization=f.OrganizationFactory(jurisdiction=county),
+                                  created_by=county_user)
+    Application.objects.filter(pk=second.pk).update(state=ApplicationState.SUBMITTED)
+    with time_machine.travel(f"{deadline + datetime.timedelta(days=1)} 00:30 +0800", tick=False):
+        with pytest.raises(DomainError) as exc:
+            services.application_reject(actor=county_user, application_id=second.pk, reason="逾期")
+    assert "审核推荐已于" in str(exc.value)
