@@ -474,7 +474,8 @@ def _application(round_, organization, state, *, actor, rng, with_material=False
         actor=actor, round_id=round_.pk, organization_id=organization.pk,
         summary=SUMMARY.format(org=organization.name), contact_name=contact, contact_phone=phone,
     )
-    if with_material:
+    # R3: a unit applies with its materials; every application that is submitted carries one.
+    if with_material or state not in (ApplicationState.DRAFT, ApplicationState.WITHDRAWN):
         services.application_add_material(
             actor=actor, application_id=application.pk, title="创建工作情况报告", uploaded_file=_demo_pdf(organization.name)
         )

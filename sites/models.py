@@ -253,4 +253,24 @@ class Designation(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.organization} · {self.get_level_display()}{self.title}"
+        return f"{self.organization} · {self.full_title}"
+
+    @property
+    def display_title(self):
+        """The title in the reader's language when it is the standard one (stored data stays Chinese)."""
+        from django.utils.translation import gettext
+
+        if self.title == DESIGNATION_TITLE:
+            return gettext("党务公开工作示范点")
+        return self.title
+
+    @property
+    def full_title(self):
+        """Level and title as one phrase: “市级党务公开工作示范点” / “City-level Party-Affairs Disclosure
+        Demonstration Site”. A non-standard stored title is shown as stored, after the level."""
+        from django.utils.translation import gettext
+
+        level = self.get_level_display()
+        if self.title == DESIGNATION_TITLE:
+            return gettext("%(level)s党务公开工作示范点") % {"level": level}
+        return gettext("%(level)s%(title)s") % {"level": level, "title": self.title}

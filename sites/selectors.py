@@ -1,5 +1,5 @@
 """Reads of the designation workflow, always scoped to the user (see core/access.py)."""
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Subquery
 from django.shortcuts import get_object_or_404
 
 from qujing_disclosure.core.access import (
@@ -40,8 +40,14 @@ def round_list_for(user):
 
 
 def quota_list_for(user):
-    """Quotas the user may read: all for staff, its own jurisdiction's for a county office."""
-    return scope_queryset(Quota.objects.select_related("jurisdiction"), user, organization_field=None)
+    """Quotas the user may read: all for staff, its own jurisdiction's for a county office, and for an
+    organisation user the quota of its organisation's jurisdiction (what the portal shows it too)."""
+    qs = Quota.objects.select_related("jurisdiction")
+    if is_organization_user(user) and not sees_everything(user):
+        # A subquery, not user.organization: no extra query per request.
+        own = Organization.objects.filter(pk=user.organization_id).values("jurisdiction_id")[:1]
+        return qs.filter(jurisdiction_id=Subquery(own))
+    return scope_queryset(qs, user, organization_field=None)
 
 
 def application_list_for(user):

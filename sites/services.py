@@ -189,6 +189,10 @@ def application_create(*, actor, round_id, organization_id, summary, contact_nam
     organization = Organization.objects.select_related("jurisdiction").get(pk=organization_id)
     _require(actor, "sites.create_application", organization)
     _require_application_window(round_)
+    if not organization.is_active:
+        raise DomainError(
+            _("%(org)s已停用，不能申报。") % {"org": organization.name}, field="organization", code="organization_inactive"
+        )
     if not Quota.objects.filter(round=round_, jurisdiction_id=organization.jurisdiction_id).exists():
         raise DomainError(
             _("本轮未给%(jurisdiction)s分配名额，不能申报。") % {"jurisdiction": organization.jurisdiction.name},
@@ -280,6 +284,9 @@ def application_submit(*, actor, application_id):
         return application
     _check_transition(application, ApplicationState.SUBMITTED)
     _require_application_window(application.round)
+    # R3: the unit applies with its materials; an empty application cannot be screened.
+    if not application.materials.exists():
+        raise DomainError(_("请先上传申报材料再提交。"), field="materials", code="materials_required", rule="R3")
     return _set_state(application, ApplicationState.SUBMITTED, actor=actor, action="sites.application.submit",
                       extra_fields={"submitted_at": timezone.now()})
 

@@ -300,8 +300,12 @@ def application_create(request):
         .filter(status=RoundStatus.OPEN)
         .filter(Exists(Quota.objects.filter(round=OuterRef("pk"), jurisdiction_id=jurisdiction_id)))
     )
-    organizations = organization_list_for(user).filter(is_active=True).order_by("name")
     fixed = user.organization if is_organization_user(user) else None
+    organizations = organization_list_for(user).order_by("name")
+    if fixed is None:
+        # Inactive units are not offered; a unit's own (fixed) organisation stays so that the
+        # service explains why it cannot apply.
+        organizations = organizations.filter(is_active=True)
     initial = {"round": request.GET.get("round")} if request.method == "GET" else None
     form = ApplicationCreateForm(
         request.POST or None, initial=initial, rounds=rounds, organizations=organizations, fixed_organization=fixed

@@ -8,6 +8,7 @@ from sites import services
 from sites.enums import ApplicationState
 from sites.models import Application
 from tests import factories as f
+from tests.sites.conftest import attach_material
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,6 +23,7 @@ def _submitted(round_, jurisdiction, actor, name):
         actor=actor, round_id=round_.pk, organization_id=organization.pk,
         summary="坚持每月1—10日集中公开。", contact_name="李四", contact_phone="13800000000",
     )
+    attach_material(application, actor)  # R3: no submission without materials
     return services.application_submit(actor=actor, application_id=application.pk)
 
 

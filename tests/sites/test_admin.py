@@ -11,6 +11,7 @@ from sites import services
 from sites.enums import ApplicationState, DesignationStatus, RoundStatus
 from sites.models import Application, Designation, Round
 from tests import factories as f
+from tests.sites.conftest import attach_material
 
 MODELS = ["jurisdiction", "organization", "round", "application", "designation"]
 
@@ -32,6 +33,7 @@ def submitted(open_round, county, county_user):
     org = f.OrganizationFactory(jurisdiction=county, name="麒麟区白石江社区党委")
     app = services.application_create(actor=county_user, round_id=open_round.pk, organization_id=org.pk,
                                       summary="创建情况", contact_name="李四", contact_phone="13800000000")
+    attach_material(app, county_user)
     return services.application_submit(actor=county_user, application_id=app.pk)
 
 
@@ -132,6 +134,7 @@ def test_lowering_a_quota_below_recommendations_is_refused(admin_client_municipa
         org = f.OrganizationFactory(jurisdiction=county)
         app = services.application_create(actor=county_user, round_id=open_round.pk, organization_id=org.pk,
                                           summary="情况", contact_name="王五", contact_phone="13900000000")
+        attach_material(app, county_user)
         services.application_submit(actor=county_user, application_id=app.pk)
         services.application_recommend(actor=county_user, application_id=app.pk)
     data = _round_post(open_round)

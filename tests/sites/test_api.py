@@ -11,6 +11,7 @@ from sites import services
 from sites.enums import ApplicationState, DesignationStatus, Level
 from sites.models import Application, ApplicationMaterial
 from tests import factories as f
+from tests.sites.conftest import attach_material
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 
@@ -38,6 +39,7 @@ def _create(client, round_, org, **extra):
 def _submitted_app(round_, org, actor):
     app = services.application_create(actor=actor, round_id=round_.pk, organization_id=org.pk,
                                       summary="情况", contact_name="王五", contact_phone="0874-1111111")
+    attach_material(app, actor)
     return services.application_submit(actor=actor, application_id=app.pk)
 
 
@@ -57,6 +59,10 @@ def test_county_creates_submits_and_recommends_up_to_the_limit_then_is_refused(o
         assert response.status_code == 201
         assert response.json()["state"] == "draft"
         ids.append(response.json()["id"])
+        upload = SimpleUploadedFile("方案.pdf", PDF, content_type="application/pdf")
+        response = client.post(f"/api/v1/applications/{ids[-1]}/materials/", {"title": "方案", "file": upload},
+                               format="multipart")
+        assert response.status_code == 201, response.content
         response = client.post(f"/api/v1/applications/{ids[-1]}/submit/")
         assert response.status_code == 200
         assert response.json()["state"] == "submitted"
@@ -285,6 +291,7 @@ def test_posting_only_organization_on_update_changes_nothing(open_round, county,
 
 def test_submit_ignores_a_posted_state(open_round, org, county_user):
     app = _draft_app(open_round, org, county_user)
+    attach_material(app, county_user)
 
     response = _client(county_user).post(f"/api/v1/applications/{app.pk}/submit/", {"state": "awarded"}, format="json")
 
@@ -439,6 +446,7 @@ def test_anonymous_gets_401_asking_for_a_token():
 
 def test_token_requests_need_no_csrf_but_session_posts_do(open_round, org, county_user):
     app = _draft_app(open_round, org, county_user)
+    attach_material(app, county_user)
     session = APIClient(enforce_csrf_checks=True)
     session.force_login(county_user)
     assert session.post(f"/api/v1/applications/{app.pk}/submit/").status_code == 403
@@ -550,3 +558,25 @@ def test_uploaded_material_url_is_served_only_to_users_who_may_read_the_applicat
     assert b"".join(own.streaming_content) == PDF
     assert _client(other_county_user).get(path).status_code == 404
     assert APIClient().get(path).status_code == 404
+
+
+def test_submitting_without_materials_returns_400_on_materials(open_round, org, county_user):
+    app = _draft_app(open_round, org, county_user)
+
+    response = _client(county_user).post(f"/api/v1/applications/{app.pk}/submit/")
+
+    assert response.status_code == 400
+    assert response.json()["materials"] == ["请先上传申报材料再提交。"]
+    app.refresh_from_db()
+    assert app.state == ApplicationState.DRAFT
+
+
+def test_an_inactive_organisation_cannot_apply_through_the_api(open_round, org, county_user):
+    org.is_active = False
+    org.save(update_fields=["is_active"])
+
+    response = _create(_client(county_user), open_round, org)
+
+    assert response.status_code == 400
+    assert response.json()["organization"] == [f"{org.name}已停用，不能申报。"]
+    assert not Application.objects.filter(organization=org).exists()

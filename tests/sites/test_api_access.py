@@ -22,6 +22,7 @@ from sites import services
 from sites.enums import RoundStatus
 from sites.models import Application, ApplicationMaterial
 from tests import factories as f
+from tests.sites.conftest import attach_material
 
 ROLES = ["anonymous", "municipal", "leading", "evaluator", "county_user", "other_county_user", "org_user"]
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -110,6 +111,7 @@ def _application(world, state):
         actor=county_user, round_id=world["round"].pk, organization_id=world["org"].pk,
         summary="麒麟区的申报", contact_name="王五", contact_phone="0874-1111111",
     )
+    attach_material(app, county_user)  # a draft that may be submitted
     if state == "submitted":
         app = services.application_submit(actor=county_user, application_id=app.pk)
     return app
@@ -207,7 +209,7 @@ def test_organization_list_is_scoped(world, city, role, expected):
         ("evaluator", []),
         ("county_user", ["麒麟区"]),
         ("other_county_user", ["沾益区"]),
-        ("org_user", []),
+        ("org_user", ["麒麟区"]),  # its organisation's jurisdiction, as on the portal
     ],
 )
 def test_round_quotas_are_scoped(world, role, expected):

@@ -10,6 +10,7 @@ from sites import services
 from sites.enums import ApplicationState
 from sites.models import Application
 from tests import factories as f
+from tests.sites.conftest import attach_material
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -45,6 +46,7 @@ def test_parallel_recommendations_for_the_last_slot_never_exceed_the_limit(open_
         org = f.OrganizationFactory(jurisdiction=county)
         app = services.application_create(actor=office_a, round_id=open_round.pk, organization_id=org.pk,
                                           summary="情况", contact_name="王五", contact_phone="13900000000")
+        attach_material(app, office_a)
         apps.append(services.application_submit(actor=office_a, application_id=app.pk))
     for app in apps[:3]:
         services.application_recommend(actor=office_a, application_id=app.pk)

@@ -18,6 +18,7 @@ from sites import services
 from sites.enums import ApplicationState, RoundStatus
 from sites.models import Application, ApplicationMaterial
 from tests import factories as f
+from tests.sites.conftest import attach_material
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -48,6 +49,7 @@ def draft_of(round_, organization, actor):
 
 def submitted_of(round_, organization, actor):
     application = draft_of(round_, organization, actor)
+    attach_material(application, actor)
     return services.application_submit(actor=actor, application_id=application.pk)
 
 
@@ -307,7 +309,7 @@ def test_materials_of_a_submitted_application_are_frozen(client, open_round, cou
     response = _upload(client, application, pdf())
 
     assert response.status_code == 302
-    assert ApplicationMaterial.objects.count() == 0
+    assert list(ApplicationMaterial.objects.values_list("title", flat=True)) == ["申报材料"]  # the one it was submitted with
     follow = client.get(response.url)
     assert messages_of(follow) == ["只有草稿状态的申报可以上传材料。"]
 
@@ -388,6 +390,7 @@ def test_submit_on_the_last_day_in_china_time_is_accepted(client, county_user, o
         )
         f.QuotaFactory(round=round_, jurisdiction=county, slots=2)
         application = draft_of(round_, org, county_user)
+        attach_material(application, county_user)
     # 31 Dec 23:50 in Beijing.
     with time_machine.travel(datetime.datetime(2026, 12, 31, 15, 50, tzinfo=datetime.UTC), tick=False):
         login(client, county_user)
@@ -602,3 +605,80 @@ def test_page_query_count_does_not_grow(request, client, url_name, role, county,
     _grow(3, **grow)
     large = _queries(client, reverse(url_name))
     assert large == small
+
+
+# --- the same quota in the portal and the API -------------------------------------------------
+@pytest.mark.parametrize("bound_to_jurisdiction", [True, False])
+def test_an_organisation_user_sees_its_countys_quota_in_the_portal_and_the_api(
+    client, open_round, county, county_user, org, bound_to_jurisdiction
+):
+    from rest_framework.test import APIClient
+
+    unit = f.organization_user(org, username="unit_user")
+    if not bound_to_jurisdiction:  # a unit account needs only its organisation
+        unit.jurisdiction = None
+        unit.save(update_fields=["jurisdiction"])
+    services.application_recommend(
+        actor=county_user, application_id=submitted_of(open_round, f.OrganizationFactory(jurisdiction=county), county_user).pk
+    )
+
+    page = text_of(login(client, unit).get(reverse("portal:round_detail", args=[open_round.pk])))
+    api = APIClient()
+    api.force_login(unit)
+    quotas = api.get(f"/api/v1/rounds/{open_round.pk}/").json()["quotas"]
+
+    assert "麒麟区名额使用" in page and "推荐 1/4" in page
+    assert quotas == [{"jurisdiction": county.pk, "jurisdiction_name": "麒麟区", "slots": 2, "limit": 4, "recommended": 1}]
+
+
+# --- inactive units ----------------------------------------------------------------------
+def test_an_inactive_unit_is_not_offered_and_cannot_be_posted(client, open_round, county_user, org):
+    org.is_active = False
+    org.save(update_fields=["is_active"])
+    login(client, county_user)
+
+    page = client.get(reverse("portal:application_create") + f"?round={open_round.pk}")
+    response = client.post(reverse("portal:application_create"), {
+        "round": open_round.pk, "organization": org.pk, "summary": "情况",
+        "contact_name": "王五", "contact_phone": "0874-3120000",
+    })
+
+    assert org.name not in text_of(page)
+    assert response.status_code == 200
+    assert "organization" in response.context["form"].errors
+    assert not Application.objects.filter(organization=org).exists()
+
+
+def test_an_inactive_units_own_account_is_refused_on_the_organisation_field(client, open_round, org, org_user):
+    org.is_active = False
+    org.save(update_fields=["is_active"])
+    login(client, org_user)
+
+    response = client.post(reverse("portal:application_create"), {
+        "round": open_round.pk, "summary": "情况", "contact_name": "王五", "contact_phone": "0874-3120000",
+    })
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["organization"] == [f"{org.name}已停用，不能申报。"]
+    assert not Application.objects.filter(organization=org).exists()
+
+
+# --- submitting needs materials ---------------------------------------------------------------
+def test_submit_button_explains_that_materials_come_first(client, open_round, county_user, org):
+    application = draft_of(open_round, org, county_user)
+    login(client, county_user)
+
+    page = client.get(reverse("portal:application_detail", args=[application.pk]))
+    html = page.content.decode()
+    assert "请先上传申报材料再提交：提交前至少需要一份材料（PDF、图片或 Office 文件）。" in text_of(page)
+    assert 'disabled aria-describedby="submit-hint"' in html
+
+    response = client.post(reverse("portal:application_submit", args=[application.pk]), follow=True)
+    assert messages_of(response) == ["请先上传申报材料再提交。"]
+    application.refresh_from_db()
+    assert application.state == ApplicationState.DRAFT
+
+    attach_material(application, county_user)
+    page = client.get(reverse("portal:application_detail", args=[application.pk]))
+    assert "请先上传申报材料再提交" not in text_of(page)
+    assert 'aria-describedby="submit-hint"' not in page.content.decode()

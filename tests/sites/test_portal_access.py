@@ -13,6 +13,7 @@ from sites import services
 from sites.enums import ApplicationState, RoundStatus
 from sites.selectors import material_download_allowed
 from tests import factories as f
+from tests.sites.conftest import attach_material
 
 ROLES = ["anonymous", "municipal", "leading", "evaluator", "county_user", "other_county_user", "org_user"]
 BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -73,6 +74,7 @@ def objects(open_round, city, county, org, county_user):
         actor=county_user, round_id=open_round.pk, organization_id=second.pk,
         summary="情况", contact_name="李四", contact_phone="13800000000",
     )
+    attach_material(submitted, county_user)
     services.application_submit(actor=county_user, application_id=submitted.pk)
     draft_round = f.RoundFactory(organizer=city, status=RoundStatus.DRAFT, name="筹备中的轮次")
     return {"round": open_round, "draft_round": draft_round, "draft": draft, "submitted": submitted, "material": material}

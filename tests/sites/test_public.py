@@ -515,3 +515,17 @@ def test_chart_escapes_labels_and_scales_bars_to_the_largest_total():
     widths = [float(w) for w in re.findall(r'<rect x="[\d.]+" y="[\d.]+" width="([\d.]+)" height="18"', svg)]
     assert len(widths) == 3  # a zero segment is not drawn
     assert widths[0] == pytest.approx(widths[1]) and (widths[0] + widths[1]) * 2 == pytest.approx(widths[2])
+
+
+def test_site_title_reads_as_one_translatable_phrase(client, county):
+    from django.utils import translation
+
+    standard = f.DesignationFactory(organization=f.OrganizationFactory(jurisdiction=county), level="city")
+    custom = f.DesignationFactory(organization=f.OrganizationFactory(jurisdiction=county), title="党建示范点")
+
+    assert "市级党务公开工作示范点" in _text(client.get(reverse("public:site_detail", args=[standard.pk])))
+    assert (standard.full_title, standard.display_title) == ("市级党务公开工作示范点", "党务公开工作示范点")
+    assert custom.full_title == "县级党建示范点"
+    # In English the standard title goes through the catalogue, never glued to stored Chinese data.
+    with translation.override("en"):
+        assert standard.full_title == translation.gettext("%(level)s党务公开工作示范点") % {"level": "City-level"}

@@ -8,12 +8,14 @@ from sites import services
 from sites.enums import ApplicationState
 from sites.models import Application
 from tests import factories as f
+from tests.sites.conftest import attach_material
 
 
 def _submitted(round_, jurisdiction, actor):
     org = f.OrganizationFactory(jurisdiction=jurisdiction)
     app = services.application_create(actor=actor, round_id=round_.pk, organization_id=org.pk,
                                       summary="情况", contact_name="李四", contact_phone="13800000000")
+    attach_material(app, actor)
     return services.application_submit(actor=actor, application_id=app.pk)
 
 
@@ -37,6 +39,7 @@ def test_transitions_are_audited(open_round, county_user, county):
     entries = list(AuditEntry.objects.filter(object_id=str(app.pk)).values_list("action", "from_state", "to_state", "reason"))
     assert entries == [
         ("sites.application.create", "", "draft", ""),
+        ("sites.application.add_material", "", "", ""),
         ("sites.application.submit", "draft", "submitted", ""),
         ("sites.application.reject", "submitted", "rejected", "材料不全"),
     ]
@@ -94,6 +97,7 @@ def test_county_office_cannot_withdraw_a_units_own_application(open_round, count
     # R3: the office screens with a reason; it may not quietly withdraw what the unit filed itself.
     app = services.application_create(actor=org_user, round_id=open_round.pk, organization_id=org.pk,
                                       summary="情况", contact_name="赵六", contact_phone="13700000000")
+    attach_material(app, org_user)
     services.application_submit(actor=org_user, application_id=app.pk)
     with pytest.raises(NotPermitted):
         services.application_withdraw(actor=county_user, application_id=app.pk)
@@ -131,3 +135,62 @@ def test_screening_goes_on_after_applications_close_until_its_deadline(open_roun
         with pytest.raises(DomainError) as exc:
             services.application_reject(actor=county_user, application_id=second.pk, reason="逾期")
     assert "审核推荐已于" in str(exc.value)
+
+
+def _draft(round_, organization, actor):
+    return services.application_create(actor=actor, round_id=round_.pk, organization_id=organization.pk,
+                                       summary="情况", contact_name="李四", contact_phone="13800000000")
+
+
+def test_submitting_without_materials_is_refused_and_nothing_changes(open_round, county_user, org):
+    # R3: the unit applies with its materials.
+    app = _draft(open_round, org, county_user)
+    with pytest.raises(DomainError) as exc:
+        services.application_submit(actor=county_user, application_id=app.pk)
+    assert (exc.value.field, str(exc.value.message)) == ("materials", "请先上传申报材料再提交。")
+    app.refresh_from_db()
+    assert (app.state, app.submitted_at) == (ApplicationState.DRAFT, None)
+    assert not AuditEntry.objects.filter(action="sites.application.submit").exists()
+    attach_material(app, county_user)
+    services.application_submit(actor=county_user, application_id=app.pk)
+    app.refresh_from_db()
+    assert app.state == ApplicationState.SUBMITTED
+
+
+def test_an_inactive_organisation_cannot_apply(open_round, county_user, org):
+    org.is_active = False
+    org.save(update_fields=["is_active"])
+    with pytest.raises(DomainError) as exc:
+        _draft(open_round, org, county_user)
+    assert exc.value.field == "organization"
+    assert str(exc.value.message) == f"{org.name}已停用，不能申报。"
+    assert not Application.objects.filter(organization=org).exists()
+
+
+@pytest.mark.parametrize("state", [ApplicationState.DRAFT, ApplicationState.SUBMITTED])
+def test_withdrawing_is_refused_once_the_window_closes_in_china_time(open_round, county_user, org, state):
+    import time_machine
+
+    app = _draft(open_round, org, county_user)
+    if state == ApplicationState.SUBMITTED:
+        attach_material(app, county_user)
+        services.application_submit(actor=county_user, application_id=app.pk)
+    close = open_round.applications_close_on
+    # 23:59 on the closing day in Beijing is still inside the window (15:59 UTC)...
+    with time_machine.travel(f"{close} 23:59 +0800", tick=False):
+        services.application_withdraw(actor=county_user, application_id=app.pk, reason="再考虑")
+    app.refresh_from_db()
+    assert app.state == ApplicationState.WITHDRAWN
+
+    # ...and one minute later, after midnight in Beijing but still the closing day in UTC, it is over.
+    late = _draft(open_round, f.OrganizationFactory(jurisdiction=org.jurisdiction), county_user)
+    if state == ApplicationState.SUBMITTED:
+        attach_material(late, county_user)
+        services.application_submit(actor=county_user, application_id=late.pk)
+    with time_machine.travel(f"{close + datetime.timedelta(days=1)} 00:00 +0800", tick=False):
+        with pytest.raises(DomainError) as exc:
+            services.application_withdraw(actor=county_user, application_id=late.pk, reason="再考虑")
+    assert exc.value.field == "round"
+    assert str(exc.value.message) == f"申报已于 {close.isoformat()} 截止（北京时间）。"
+    late.refresh_from_db()
+    assert late.state == state
