@@ -40,9 +40,9 @@ class CategoryAdmin(MunicipalAdminMixin, admin.ModelAdmin):
 @admin.register(Carrier)
 class CarrierAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    list_display = ["name", "kind", "organization", "jurisdiction", "location", "url", "is_active"]
+    list_display = ["name", "kind", "organization", "jurisdiction", "location", "url", "handle", "is_active"]
     list_filter = ["kind", "is_active", "jurisdiction"]
-    search_fields = ["name", "organization__name", "location"]
+    search_fields = ["name", "organization__name", "location", "handle"]
     list_select_related = ["organization", "jurisdiction"]
 
 

@@ -131,15 +131,21 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
 
     def get_queryset(self):
         qs = _org_filter(self.request, selectors.item_list_for(self.request.user)).prefetch_related("attachments")
+        if self.action != "list":
+            qs = qs.prefetch_related("evidence__carrier")
         state = self.request.query_params.get("state")
         if state:
             qs = qs.filter(state=state)
         return qs.order_by("-publish_on", "-id")
 
-    def _item(self, item):
-        return Response(s.DisclosureItemSerializer(selectors.item_list_for(self.request.user).get(pk=item.pk)).data)
+    def get_serializer_class(self):
+        # One item, to users who may read it: with its proof of publication (never in public answers).
+        return s.DisclosureItemSerializer if self.action == "list" else s.DisclosureItemDetailSerializer
 
-    @extend_schema(request=s.DisclosureItemWriteSerializer, responses=s.DisclosureItemSerializer)
+    def _item(self, item):
+        return Response(s.DisclosureItemDetailSerializer(selectors.item_get_for(self.request.user, item.pk)).data)
+
+    @extend_schema(request=s.DisclosureItemWriteSerializer, responses=s.DisclosureItemDetailSerializer)
     def create(self, request):
         data = s.DisclosureItemWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -150,7 +156,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
         response.status_code = status.HTTP_201_CREATED
         return response
 
-    @extend_schema(request=s.DisclosureItemUpdateSerializer, responses=s.DisclosureItemSerializer)
+    @extend_schema(request=s.DisclosureItemUpdateSerializer, responses=s.DisclosureItemDetailSerializer)
     def partial_update(self, request, pk=None):
         item = self.get_object()
         data = s.DisclosureItemUpdateSerializer(data=request.data, partial=True)
@@ -159,37 +165,37 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
         item = services.item_update(actor=request.user, item_id=item.pk, carrier_ids=v.pop("carriers", None), **v)
         return self._item(item)
 
-    @extend_schema(request=None, responses=s.DisclosureItemSerializer)
+    @extend_schema(request=None, responses=s.DisclosureItemDetailSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         return self._item(services.item_submit(actor=request.user, item_id=self.get_object().pk))
 
-    @extend_schema(request=s.DisclosureItemInitialReviewSerializer, responses=s.DisclosureItemSerializer)
+    @extend_schema(request=s.DisclosureItemInitialReviewSerializer, responses=s.DisclosureItemDetailSerializer)
     @action(detail=True, methods=["post"], url_path="initial-review")
     def initial_review(self, request, pk=None):
         return self._item(self._run(s.DisclosureItemInitialReviewSerializer, services.item_initial_review, item_id=self.get_object().pk))
 
-    @extend_schema(request=s.DisclosureItemReviewSerializer, responses=s.DisclosureItemSerializer)
+    @extend_schema(request=s.DisclosureItemReviewSerializer, responses=s.DisclosureItemDetailSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         return self._item(self._run(s.DisclosureItemReviewSerializer, services.item_review, item_id=self.get_object().pk))
 
-    @extend_schema(request=None, responses=s.DisclosureItemSerializer)
+    @extend_schema(request=None, responses=s.DisclosureItemDetailSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
         return self._item(services.item_publish(actor=request.user, item_id=self.get_object().pk))
 
-    @extend_schema(request=s.DisclosureReasonSerializer, responses=s.DisclosureItemSerializer)
+    @extend_schema(request=s.DisclosureReasonSerializer, responses=s.DisclosureItemDetailSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
         return self._item(self._run(s.DisclosureReasonSerializer, services.item_withdraw, item_id=self.get_object().pk))
 
-    @extend_schema(request=s.DisclosureReasonSerializer, responses=s.DisclosureItemSerializer)
+    @extend_schema(request=s.DisclosureReasonSerializer, responses=s.DisclosureItemDetailSerializer)
     @action(detail=True, methods=["post"])
     def archive(self, request, pk=None):
         return self._item(self._run(s.DisclosureReasonSerializer, services.item_archive, item_id=self.get_object().pk))
 
-    @extend_schema(request=s.DisclosureItemInspectSerializer, responses=s.DisclosureItemSerializer)
+    @extend_schema(request=s.DisclosureItemInspectSerializer, responses=s.DisclosureItemDetailSerializer)
     @action(detail=True, methods=["post"])
     def inspect(self, request, pk=None):
         return self._item(self._run(s.DisclosureItemInspectSerializer, services.item_inspect, item_id=self.get_object().pk))
@@ -259,6 +265,13 @@ class FeedbackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped)
     def get_object(self):
         return selectors.feedback_with_deadlines([super().get_object()])[0]
 
+    @extend_schema(request=None, responses=s.DisclosureFeedbackSerializer)
+    @action(detail=True, methods=["post"])
+    def handling(self, request, pk=None):
+        """Mark the feedback as being handled (办理中), as the portal does; answered feedback stays answered."""
+        feedback = services.feedback_mark_handling(actor=request.user, feedback_id=self.get_object().pk)
+        return Response(s.DisclosureFeedbackSerializer(selectors.feedback_with_deadlines([feedback])[0]).data)
+
     @extend_schema(request=s.DisclosureFeedbackAnswerSerializer, responses=s.DisclosureFeedbackSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request, pk=None):
@@ -306,17 +319,34 @@ class RectificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Sc
     def get_queryset(self):
         return _org_filter(self.request, selectors.rectification_list_for(self.request.user)).order_by("deadline", "id")
 
-    @extend_schema(request=s.RectificationReportSerializer, responses=s.DisclosureRectificationSerializer)
+    def get_serializer_class(self):
+        # One notice comes with its whole exchange of reports and send-backs (R20).
+        return s.DisclosureRectificationSerializer if self.action == "list" else s.DisclosureRectificationDetailSerializer
+
+    @extend_schema(request=s.RectificationReportSerializer, responses=s.DisclosureRectificationDetailSerializer)
     @action(detail=True, methods=["post"])
     def report(self, request, pk=None):
-        return Response(s.DisclosureRectificationSerializer(
+        return Response(s.DisclosureRectificationDetailSerializer(
             self._run(s.RectificationReportSerializer, services.rectification_report, rectification_id=self.get_object().pk)).data)
 
-    @extend_schema(request=s.RectificationCheckSerializer, responses=s.DisclosureRectificationSerializer)
+    @extend_schema(request=s.RectificationCheckSerializer, responses=s.DisclosureRectificationDetailSerializer)
     @action(detail=True, methods=["post"])
     def check(self, request, pk=None):
-        return Response(s.DisclosureRectificationSerializer(
+        return Response(s.DisclosureRectificationDetailSerializer(
             self._run(s.RectificationCheckSerializer, services.rectification_check, rectification_id=self.get_object().pk)).data)
+
+
+@extend_schema(tags=[TAG])
+class ReminderViewSet(mixins.ListModelMixin, _Scoped):
+    """The organisation's reminders (window opening/closing, exemption reviews), newest first — what its
+    portal dashboard shows. Other roles get an empty list."""
+
+    serializer_class = s.DisclosureReminderSerializer
+
+    def get_queryset(self):
+        if not is_organization_user(self.request.user):
+            return selectors.reminder_list_for(None)
+        return selectors.reminder_list_for(self.request.user).order_by("-created_at", "-id")
 
 
 @extend_schema(tags=[TAG])
@@ -328,7 +358,8 @@ class ComplianceViewSet(viewsets.ViewSet):
     @extend_schema(
         responses=s.OrganizationComplianceSerializer(many=True),
         parameters=[
-            OpenApiParameter("jurisdiction", OpenApiTypes.INT, description="only this jurisdiction's organisations"),
+            OpenApiParameter("jurisdiction", OpenApiTypes.INT, description="only this jurisdiction's organisations "
+                             "(default: the whole scope; another county's id is 404 for a county office)"),
             OpenApiParameter("year", OpenApiTypes.INT, description="calendar year of the record (default: last 12 months)"),
         ],
     )
@@ -336,9 +367,10 @@ class ComplianceViewSet(viewsets.ViewSet):
         if not (is_county(request.user) or sees_everything(request.user)):
             raise Http404()
         organizations = selectors.organization_list_for(request.user).filter(is_active=True)
-        jurisdiction = request.query_params.get("jurisdiction")
-        if jurisdiction and jurisdiction.isdigit():
-            organizations = organizations.filter(jurisdiction_id=int(jurisdiction))
+        # The board's scoping: a county office asking for another jurisdiction gets 404.
+        jurisdiction = selectors.board_jurisdiction_for(request.user, request.query_params.get("jurisdiction"))
+        if jurisdiction is not None:
+            organizations = organizations.filter(jurisdiction_id=jurisdiction.pk)
         organizations = list(organizations.order_by("jurisdiction__sort_order", "name").values_list("id", "name"))
         year = request.query_params.get("year")
         ids = [pk for pk, _name in organizations]
@@ -381,7 +413,8 @@ class PublicCatalogueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_queryset(self):
         return _org_filter(self.request, CatalogueEntry.objects.filter(
-            is_active=True, scope="external", organization__is_active=True)).select_related("category").order_by("id")
+            is_active=True, scope="external", organization__is_active=True)).select_related("category") \
+            .prefetch_related("carriers").order_by("id")
 
 
 @extend_schema(tags=[TAG_PUBLIC])
@@ -445,6 +478,7 @@ def register(router):
     router.register("disclosure/feedback", FeedbackViewSet, basename="disclosure-feedback")
     router.register("disclosure/findings", FindingViewSet, basename="disclosure-finding")
     router.register("disclosure/rectifications", RectificationViewSet, basename="disclosure-rectification")
+    router.register("disclosure/reminders", ReminderViewSet, basename="disclosure-reminder")
     router.register("disclosure/compliance", ComplianceViewSet, basename="disclosure-compliance")
     router.register("disclosure/public/items", PublicItemViewSet, basename="disclosure-public-item")
     router.register("disclosure/public/catalogue", PublicCatalogueViewSet, basename="disclosure-public-entry")

@@ -14,7 +14,7 @@ COLOURS = {
 LEGEND = [(COLOURS[mark], mark.label) for mark in ComplianceMark]
 
 
-def compliance_strip(marks, *, cell=18, gap=3):
+def compliance_strip(marks, *, cell=18, gap=3, min_width=150):
     """One organisation's last 12 months as a row of coloured squares, month numbers underneath.
 
     `marks` is [(month_start, ComplianceMark)] as returned by selectors.compliance_calendar.
@@ -33,10 +33,13 @@ def compliance_strip(marks, *, cell=18, gap=3):
         ),
     )
     label = _("近12个月合规日历")
+    # Scales with its cell (viewBox + width 100%), never wider than its natural size nor too small to
+    # read: all 12 months stay visible on a 390px phone, where the cell is narrower than the picture.
     return format_html(
-        '<svg class="chart compliance" role="img" aria-label="{}" viewBox="0 0 {} {}" width="{}" height="{}" '
+        '<svg class="chart compliance" role="img" aria-label="{}" viewBox="0 0 {} {}" width="100%" '
+        'preserveAspectRatio="xMinYMin meet" style="max-width:{}px;min-width:{}px;height:auto;display:block" '
         'xmlns="http://www.w3.org/2000/svg">{}</svg>',
-        label, width, height, width, height, cells,
+        label, width, height, width, min_width, cells,
     )
 
 

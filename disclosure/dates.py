@@ -104,3 +104,19 @@ def entry_due_in(cadence: str, month_start: datetime.date) -> bool:
 def last_months(today: datetime.date, count: int = 12):
     """The first days of the `count` months ending with `today`'s month, oldest first."""
     return [add_months(today, -k) for k in range(count - 1, -1, -1)]
+
+
+def window_reminder(today: datetime.date):
+    """Which reminder the daily job sends today, as ("opening" | "closing", first day of the window's month),
+    or None.
+
+    Opening: any day from the 25th (setting) to the month end, for next month's window; closing: any day
+    from the 8th (setting) to the window's last day (10th), for this month's. A run lost on the 25th or
+    the 8th is caught up the next day; the reminder's uniqueness keeps it to one per window and kind.
+    """
+    first, last = window_days()
+    if today.day >= settings.DISCLOSURE_REMIND_OPENING_DAY:
+        return "opening", add_months(today, 1)
+    if settings.DISCLOSURE_REMIND_CLOSING_DAY <= today.day <= last:
+        return "closing", first_of_month(today)
+    return None

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qujing_disclosure.core.audit import audit_record_many
 from qujing_disclosure.core.models import Role, User
 from sites.models import Organization
 
@@ -22,8 +23,10 @@ from . import dates, jobs, services
 from .enums import (
     Cadence,
     CarrierKind,
+    EvidenceKind,
     ExemptionState,
     FeedbackState,
+    Field,
     FindingKind,
     FindingState,
     Form,
@@ -34,9 +37,11 @@ from .enums import (
     TimeType,
 )
 from .models import (
+    Attachment,
     Carrier,
     CatalogueEntry,
     Category,
+    Evidence,
     Exemption,
     Feedback,
     Finding,
@@ -47,16 +52,42 @@ from .models import (
 
 SEED = 2013
 UNIT_ORGANIZATION = ("qilin", "麒麟区南宁街道白石江社区党委")
-# (category code, title, scope, forms, time type, cadence)
+# (key, category code, title, scope, forms, time type, cadence, field): every organisation's catalogue.
 CATALOGUE = [
-    ("sanzhong-yida", "“三重一大”事项决策及执行情况", Scope.EXTERNAL, [Form.BOARD, Form.WEBSITE], TimeType.STAGED, Cadence.QUARTERLY),
-    ("important-reports", "重要情况通报", Scope.EXTERNAL, [Form.BOARD, Form.SOCIAL], TimeType.STAGED, Cadence.MONTHLY),
-    ("party-dues", "党费收缴、使用和管理情况", Scope.INTERNAL, [Form.MEETING, Form.BRIEFING], TimeType.STAGED, Cadence.MONTHLY),
-    ("organisation-building", "“三会一课”及主题党日开展情况", Scope.INTERNAL, [Form.ORG_LIFE, Form.MEETING], TimeType.STAGED, Cadence.QUARTERLY),
-    ("member-recruitment", "发展党员公示", Scope.EXTERNAL, [Form.BOARD, Form.WEBSITE], TimeType.PROMPT, Cadence.AS_NEEDED),
-    ("public-service", "为民服务事项及办事指南", Scope.EXTERNAL, [Form.BOARD, Form.HANDBOOK], TimeType.LONG_TERM, Cadence.YEARLY),
-    ("integrity", "党风廉政建设责任制落实情况", Scope.EXTERNAL, [Form.BOARD, Form.WEBSITE], TimeType.STAGED, Cadence.HALF_YEARLY),
+    ("sanzhong-yida", "sanzhong-yida", "“三重一大”事项决策及执行情况", Scope.EXTERNAL, [Form.BOARD, Form.WEBSITE],
+     TimeType.STAGED, Cadence.QUARTERLY, Field.PARTY),
+    ("important-reports", "important-reports", "重要情况通报", Scope.EXTERNAL, [Form.BOARD, Form.SOCIAL, Form.SCREEN],
+     TimeType.STAGED, Cadence.MONTHLY, Field.PARTY),
+    ("party-dues", "party-dues", "党费收缴、使用和管理情况", Scope.INTERNAL, [Form.MEETING, Form.BRIEFING],
+     TimeType.STAGED, Cadence.MONTHLY, Field.PARTY),
+    ("organisation-building", "organisation-building", "“三会一课”及主题党日开展情况", Scope.INTERNAL,
+     [Form.ORG_LIFE, Form.MEETING], TimeType.STAGED, Cadence.QUARTERLY, Field.PARTY),
+    ("member-recruitment", "member-recruitment", "发展党员公示", Scope.EXTERNAL, [Form.BOARD, Form.WEBSITE],
+     TimeType.PROMPT, Cadence.AS_NEEDED, Field.PARTY),
+    # R12 统筹兼顾: service disclosure (办事公开) in the same catalogue.
+    ("public-service", "public-service", "为民服务事项及办事指南", Scope.EXTERNAL, [Form.BOARD, Form.HANDBOOK, Form.KIOSK],
+     TimeType.LONG_TERM, Cadence.YEARLY, Field.SERVICE),
+    ("integrity", "integrity", "党风廉政建设责任制落实情况", Scope.EXTERNAL, [Form.BOARD, Form.WEBSITE],
+     TimeType.STAGED, Cadence.HALF_YEARLY, Field.PARTY),
 ]
+# Lines some organisations add (R12 统筹兼顾: government, judicial and service disclosure; R15 repeated items).
+GOVERNMENT = ("government-budget", "other", "财政预算决算及“三公”经费情况", Scope.EXTERNAL, [Form.WEBSITE, Form.BOARD],
+              TimeType.STAGED, Cadence.YEARLY, Field.GOVERNMENT)
+JUDICIAL = ("judicial-services", "public-service", "法律援助、人民调解和公证办理情况", Scope.EXTERNAL,
+            [Form.BOARD, Form.WEBSITE, Form.SCREEN], TimeType.STAGED, Cadence.QUARTERLY, Field.JUDICIAL)
+HOSPITAL = ("medical-prices", "public-service", "医疗服务项目及收费标准", Scope.EXTERNAL, [Form.BOARD, Form.SCREEN],
+            TimeType.LONG_TERM, Cadence.YEARLY, Field.SERVICE)
+SERIES = ("major-project", "sanzhong-yida", "重大项目建设进展情况（多次公开）", Scope.EXTERNAL, [Form.BOARD, Form.WEBSITE],
+          TimeType.REPEATED, Cadence.AS_NEEDED, Field.PARTY)
+SERIES_STAGES = ["立项及资金安排情况", "招标及施工进展情况", "竣工验收及资金使用情况"]
+# Which carrier shows which form of disclosure (R13).
+FORM_CARRIER = {Form.BOARD: CarrierKind.BOARD, Form.WEBSITE: CarrierKind.WEB_PAGE, Form.SCREEN: CarrierKind.SCREEN,
+                Form.KIOSK: CarrierKind.KIOSK, Form.SOCIAL: CarrierKind.ACCOUNT, Form.SMS: CarrierKind.SMS}
+EVIDENCE_OF = {CarrierKind.BOARD: (EvidenceKind.PHOTO, "公开栏张贴照片已存档"),
+               CarrierKind.WEB_PAGE: (EvidenceKind.SCREENSHOT, "网页专栏截图已存档"),
+               CarrierKind.SCREEN: (EvidenceKind.PHOTO, "显示屏滚动播放照片已存档"),
+               CarrierKind.KIOSK: (EvidenceKind.PHOTO, "信息岛页面照片已存档"),
+               CarrierKind.ACCOUNT: (EvidenceKind.SCREENSHOT, "公众号推文截图已存档")}
 CONTENT = {
     "sanzhong-yida": "经支委会研究决定：{month}召开会议研究了年度重点工作安排、专项资金使用等事项，表决情况及执行进度如下。",
     "important-reports": "{month}重要情况通报：传达学习上级会议精神，通报本单位重点工作推进情况。",
@@ -65,6 +96,10 @@ CONTENT = {
     "member-recruitment": "拟将同志列为发展对象，现予公示。公示期间如有意见，请向党组织反映。",
     "public-service": "为民服务事项清单、办理流程、办理时限和联系电话。",
     "integrity": "{month}党风廉政建设责任制落实情况：责任清单、廉政风险防控、作风建设开展情况。",
+    "government-budget": "{month}公开本单位年度财政预算、决算及“三公”经费支出情况，详见附表。",
+    "judicial-services": "{month}法律援助受理、人民调解案件办理和公证业务办理情况及办事流程。",
+    "medical-prices": "医疗服务项目、药品和医用耗材价格及收费标准，接受群众监督。",
+    "major-project": "{month}重大项目建设情况：项目名称、资金来源、实施进度和下一步安排。",
 }
 FEEDBACK_TEXTS = [
     "建议公开栏增加照明，晚上看不清。", "党费收缴情况能否在微信公众号上同步公开？", "为民服务事项的联系电话打不通。",
@@ -101,9 +136,13 @@ def load(*, stdout=None):
     organizations = list(Organization.objects.filter(is_active=True).select_related("jurisdiction").order_by("id"))
     categories = {c.code: c for c in Category.objects.all()}
     author = _author()
+    unit = Organization.objects.filter(jurisdiction__code=UNIT_ORGANIZATION[0], name=UNIT_ORGANIZATION[1]).first()
+    unit_id = unit.pk if unit else None
     with transaction.atomic():
-        carriers, entries = _catalogues(organizations, categories, today)
-        _history(rng, organizations, entries, carriers, author, today)
+        carriers, entries, keys, links = _catalogues(rng, organizations, categories, today, unit_id)
+        _history(rng, organizations, entries, keys, links, author, today)
+        _evidence(carriers, author)
+        _attachments(rng, unit_id, author)
         for month in dates.last_months(today, 12):
             if today > dates.window_end(month):
                 jobs.check_missed_entries(today=today, month=month)
@@ -124,42 +163,77 @@ def load(*, stdout=None):
         )
 
 
-def _catalogues(organizations, categories, today):
+def _carrier_specs(rng, o, unit):
+    """(kind, name, location, url, handle) of one organisation's carriers: a board and a web page for all,
+    screens, kiosks and WeChat accounts for some (the demo unit has every kind). R12: each with what locates it."""
+    specs = [
+        (CarrierKind.BOARD, "党务公开栏", o.address or "办公楼一楼大厅", "", ""),
+        (CarrierKind.WEB_PAGE, "党务公开网页专栏", "", f"https://dwgk.qj.example.cn/org/{o.pk}/", ""),
+    ]
+    if unit or (o.sector in ("机关", "医院", "学校") and rng.random() < 0.6):
+        specs.append((CarrierKind.SCREEN, "大厅电子显示屏", "一楼办事大厅", "", ""))
+    if unit or (o.sector in ("村（社区）", "乡镇（街道）") and rng.random() < 0.5):
+        specs.append((CarrierKind.KIOSK, "党群服务中心信息岛", "党群服务中心门口", "", ""))
+    if unit or rng.random() < 0.55:
+        specs.append((CarrierKind.ACCOUNT, "微信公众号", "", "", f"qjdwgk{o.pk:04d}"))
+    return specs
+
+
+def _extra_lines(rng, o, unit):
+    lines = []
+    if o.sector == "机关" and any(word in o.name for word in ("局", "政府", "委员会")):
+        lines.append(GOVERNMENT)
+    if "司法局" in o.name:
+        lines.append(JUDICIAL)
+    if o.sector == "医院":
+        lines.append(HOSPITAL)
+    if unit or rng.random() < 0.12:
+        lines.append(SERIES)
+    return lines
+
+
+def _catalogues(rng, organizations, categories, today, unit_id):
     carriers = Carrier.objects.bulk_create([
         Carrier(organization=o, jurisdiction_id=o.jurisdiction_id, kind=kind, name=name, location=location, url=url,
-                maintainer=_("党务公开专干"))
+                handle=handle, maintainer="党务公开专干")
         for o in organizations
-        for kind, name, location, url in (
-            (CarrierKind.BOARD, _("党务公开栏"), o.address or _("办公楼一楼大厅"), ""),
-            (CarrierKind.WEB_PAGE, _("党务公开网页专栏"), "", f"https://dwgk.qj.example.cn/org/{o.pk}/"),
-        )
+        for kind, name, location, url, handle in _carrier_specs(rng, o, o.pk == unit_id)
     ])
     by_org = {}
     for carrier in carriers:
         by_org.setdefault(carrier.organization_id, []).append(carrier)
+    lines = [(o, line) for o in organizations for line in [*CATALOGUE, *_extra_lines(rng, o, o.pk == unit_id)]]
     entries = CatalogueEntry.objects.bulk_create([
-        CatalogueEntry(organization=o, jurisdiction_id=o.jurisdiction_id, category=categories[code], title=title,
-                       scope=scope, forms=list(forms), time_type=time_type, cadence=cadence)
-        for o in organizations
-        for code, title, scope, forms, time_type, cadence in CATALOGUE
+        CatalogueEntry(organization=o, jurisdiction_id=o.jurisdiction_id, category=categories[category], title=title,
+                       scope=scope, forms=list(forms), time_type=time_type, cadence=cadence, field=field)
+        for o, (_key, category, title, scope, forms, time_type, cadence, field) in lines
     ])
+    keys = {entry.pk: line[0] for entry, (_o, line) in zip(entries, lines, strict=True)}
     # The catalogues predate the year of history (the 11th check ignores entries created later).
     CatalogueEntry.objects.update(created_at=_aware(dates.add_months(today, -13)))
     through = CatalogueEntry.carriers.through
-    through.objects.bulk_create([
-        through(catalogueentry_id=e.pk, carrier_id=c.pk)
-        for e in entries if e.scope == Scope.EXTERNAL for c in by_org[e.organization_id]
-    ])
-    return by_org, entries
+    links = {}
+    for e in entries:
+        if e.scope != Scope.EXTERNAL:
+            continue
+        kinds = {FORM_CARRIER[form] for form in e.forms if form in FORM_CARRIER}
+        mine = [c for c in by_org[e.organization_id] if c.kind in kinds] or by_org[e.organization_id][:1]
+        links[e.pk] = [c.pk for c in mine]
+    through.objects.bulk_create([through(catalogueentry_id=e, carrier_id=c) for e, ids in links.items() for c in ids])
+    return by_org, entries, keys, links
 
 
-def _history(rng, organizations, entries, carriers, author, today):
+def _history(rng, organizations, entries, keys, links, author, today):
     profiles = {o.pk: _profile(rng) for o in organizations}
     months = dates.last_months(today, 12)
     items = []
+    series_entries = []
     for entry in entries:
         on_time_p, late_p = profiles[entry.organization_id]
-        code = CATALOGUE[[c[1] for c in CATALOGUE].index(entry.title)][0]
+        code = keys[entry.pk]
+        if entry.time_type == TimeType.REPEATED:
+            series_entries.append(entry)
+            continue
         if entry.time_type == TimeType.LONG_TERM:
             # Long-term, renewed each January (its cadence): the current version was published then.
             january = next(m for m in months if m.month == 1)
@@ -193,20 +267,42 @@ def _history(rng, organizations, entries, carriers, author, today):
     for item in items:
         item.created_by = author
     Item.objects.bulk_create(items, batch_size=2000)
+    _series(rng, series_entries, keys, author, today)
     through = Item.carriers.through
-    shown = Item.objects.filter(scope=Scope.EXTERNAL).values_list("id", "organization_id")
+    shown = Item.objects.filter(scope=Scope.EXTERNAL).values_list("id", "entry_id")
     through.objects.bulk_create(
-        [through(item_id=pk, carrier_id=carriers[org][0].pk) for pk, org in shown], batch_size=5000
+        [through(item_id=pk, carrier_id=carrier) for pk, entry_id in shown for carrier in links.get(entry_id, [])],
+        batch_size=5000,
     )
 
 
-def _item(entry, code, publish_on, published_on, display_until, today, *, prompt=False, long_term=False):
+def _series(rng, entries, keys, author, today):
+    """R15: a repeated item series per entry — three linked stages, published in earlier windows."""
+    months = dates.last_months(today, 12)[-7:-1]
+    previous, first_of = {}, {}
+    for stage, name in enumerate(SERIES_STAGES):
+        rows = []
+        for entry in entries:
+            month = months[stage * 2 + rng.randint(0, 1)]
+            day = month.replace(day=rng.randint(1, 10))
+            item = _item(entry, keys[entry.pk], day, day, day + datetime.timedelta(days=rng.randint(20, 40)), today,
+                         title=f"{entry.title.split('（')[0]}：{name}")
+            item.created_by = author
+            if stage:
+                item.previous_id, item.series_id = previous[entry.pk], first_of[entry.pk]
+            rows.append(item)
+        created = Item.objects.bulk_create(rows)
+        previous = {item.entry_id: item.pk for item in created}
+        first_of = first_of or dict(previous)
+
+
+def _item(entry, code, publish_on, published_on, display_until, today, *, prompt=False, long_term=False, title=None):
     month = f"{published_on.year}年{published_on.month}月"
     end = dates.effective_display_end(published_on, display_until)
     state = ItemState.ARCHIVED if end is not None and today > end else ItemState.PUBLISHED
     return Item(
         organization_id=entry.organization_id, jurisdiction_id=entry.jurisdiction_id, entry=entry,
-        title=f"{month}{entry.title}" if not (prompt or long_term) else entry.title,
+        title=title or (f"{month}{entry.title}" if not (prompt or long_term) else entry.title),
         content=CONTENT[code].format(month=month), field=entry.field, scope=entry.scope, forms=entry.forms,
         time_type=entry.time_type, publish_on=publish_on, display_until=display_until,
         due_by=dates.due_by(publish_on, prompt=prompt), state=state, published_on=published_on,
@@ -214,7 +310,47 @@ def _item(entry, code, publish_on, published_on, display_until, today, *, prompt
         check_content=True, check_scope=True, check_form=True, check_timing=True,
         reviewed_at=_aware(publish_on - datetime.timedelta(days=3)),
         inspection_result="passed" if published_on.day % 3 == 0 else "",
+        inspected_at=_aware(published_on + datetime.timedelta(days=5)) if published_on.day % 3 == 0 else None,
     )
+
+
+def _evidence(by_org, author):
+    """R14 step 3: every inspected item has its proof — one record per carrier it names (minutes for internal
+    items), so an inspection marked passed never lacks proof."""
+    kinds = {c.pk: c.kind for carriers in by_org.values() for c in carriers}
+    through = Item.carriers.through
+    item_carriers = {}
+    for item_id, carrier_id in through.objects.filter(item__inspection_result="passed").values_list("item_id", "carrier_id"):
+        item_carriers.setdefault(item_id, []).append(carrier_id)
+    rows = []
+    for pk, scope, published_on in Item.objects.filter(inspection_result="passed").values_list("id", "scope", "published_on"):
+        if scope == Scope.INTERNAL:
+            rows.append(Evidence(item_id=pk, kind=EvidenceKind.MINUTES, recorded_by=author,
+                                 note=f"{published_on:%Y-%m-%d}会议记录已归档"))
+            continue
+        for carrier_id in item_carriers.get(pk, []):
+            kind, note = EVIDENCE_OF.get(kinds[carrier_id], (EvidenceKind.OTHER, "公开情况已记录"))
+            rows.append(Evidence(item_id=pk, carrier_id=carrier_id, kind=kind, recorded_by=author,
+                                 note=f"{note}（{published_on:%Y-%m-%d}）"))
+    Evidence.objects.bulk_create(rows, batch_size=5000)
+
+
+PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
+       b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def _attachments(rng, unit_id, author):
+    """A few attachments on items now on display (the demo unit's, and a handful of others')."""
+    from django.core.files.base import ContentFile
+
+    shown = Item.objects.filter(state=ItemState.PUBLISHED, scope=Scope.EXTERNAL).order_by("id")
+    picked = list(shown.filter(organization_id=unit_id)[:3])
+    others = list(shown.exclude(organization_id=unit_id).values_list("id", flat=True))
+    picked += list(Item.objects.filter(pk__in=rng.sample(others, min(8, len(others)))))
+    for item in picked:
+        name = f"{item.entry.title.split('（')[0][:20]}.pdf"
+        Attachment.objects.create(item=item, title=f"{item.title}（附件）", file=ContentFile(PDF, name=name),
+                                  size=len(PDF), uploaded_by=author)
 
 
 def _breaches_and_rectifications(rng, author, today):
@@ -231,21 +367,47 @@ def _breaches_and_rectifications(rng, author, today):
     rng.shuffle(findings)
     states = [RectificationState.ISSUED, RectificationState.ISSUED, RectificationState.REPORTED,
               RectificationState.RETURNED, RectificationState.CLOSED, RectificationState.CLOSED]
+    first_report, second_report = "已补充公开并拍照留存，完善了公开台账。", "已重新拍照并补充公开，附整改前后对比照片。"
+    sent_back, closing = "照片不清晰，请补充。", "整改到位，同意销号。"
+    # R20: each notice's exchange in the audit record, as the services would have written it:
+    # (action, from, to, reason) → ids, written in one INSERT per group.
+    history = {}
     for n, finding in enumerate(findings[: max(1, len(findings) // 3)]):
         state = states[n % len(states)]
         overdue = n % 5 == 1
+        twice = state == RectificationState.REPORTED and n % 4 == 2  # sent back once, reported again
         deadline = today + datetime.timedelta(days=-7 if overdue else 20)
-        Rectification.objects.create(
+        notice = Rectification.objects.create(
             finding=finding, organization_id=finding.organization_id, jurisdiction_id=finding.jurisdiction_id,
             requirement=_("请于期限内补充公开并报告整改情况，同时完善公开台账。"), deadline=deadline, state=state,
-            report=_("已补充公开并拍照留存，完善了公开台账。") if state != RectificationState.ISSUED else "",
+            report=(second_report if twice else first_report) if state != RectificationState.ISSUED else "",
             reported_at=timezone.now() if state != RectificationState.ISSUED else None,
-            check_note=_("照片不清晰，请补充。") if state == RectificationState.RETURNED else "",
+            check_note=sent_back if state == RectificationState.RETURNED or twice else
+            closing if state == RectificationState.CLOSED else "",
             closed_on=today - datetime.timedelta(days=2) if state == RectificationState.CLOSED else None,
             issued_by=author,
         )
         finding.state = FindingState.NOTICE_ISSUED
         finding.save(update_fields=["state"])
+        steps = [("disclosure.rectification.issue", "", RectificationState.ISSUED, "")]
+        if state != RectificationState.ISSUED:
+            steps.append(("disclosure.rectification.report", RectificationState.ISSUED, RectificationState.REPORTED,
+                          first_report))
+        if state == RectificationState.RETURNED or twice:
+            steps.append(("disclosure.rectification.return", RectificationState.REPORTED, RectificationState.RETURNED,
+                          sent_back))
+        if twice:
+            steps.append(("disclosure.rectification.report", RectificationState.RETURNED, RectificationState.REPORTED,
+                          second_report))
+        if state == RectificationState.CLOSED:
+            steps.append(("disclosure.rectification.close", RectificationState.REPORTED, RectificationState.CLOSED,
+                          closing))
+        for step in steps:
+            history.setdefault(step, []).append(notice.pk)
+    for (action, from_state, to_state, reason), ids in history.items():
+        audit_record_many(actor=None if action == "disclosure.rectification.report" else author, action=action,
+                          model=Rectification, object_ids=ids, from_state=from_state, to_state=to_state, reason=reason,
+                          data={"report": reason} if action == "disclosure.rectification.report" else None)
 
 
 def _exemptions(rng, organizations, author, today):
@@ -310,7 +472,7 @@ def _unit_workflow(today):
     office = User.objects.filter(username=UNIT_ORGANIZATION[0]).first()
     if unit is None or user is None or office is None:
         return
-    entry = CatalogueEntry.objects.filter(organization=unit, title=CATALOGUE[1][1]).first()
+    entry = CatalogueEntry.objects.filter(organization=unit, title=CATALOGUE[1][2]).first()
     publish_on = dates.next_valid_publish_date(today + datetime.timedelta(days=1))
     display_until = publish_on + datetime.timedelta(days=20)
     month = f"{publish_on.year}年{publish_on.month}月"
@@ -331,6 +493,16 @@ def _unit_workflow(today):
     services.item_initial_review(actor=user, item_id=approved.pk, approve=True, check_content=True, check_scope=True,
                                  check_form=True, check_timing=True)
     services.item_review(actor=office, item_id=approved.pk, approve=True, reason=_("同意公开。"))
+    # R20: a rectification that was sent back once and reported again (its exchange on the notice page).
+    finding = services.finding_record(actor=office, organization_id=unit.pk, kind=FindingKind.EVIDENCE, period=today,
+                                      description=_("检查发现网页专栏未同步发布本月重要情况通报。"))
+    notice = services.rectification_issue(actor=office, finding_id=finding.pk, deadline=today + datetime.timedelta(days=15),
+                                          requirement=_("请在网页专栏补充发布，并报告整改情况。"))
+    services.rectification_report(actor=user, rectification_id=notice.pk, report=_("已在网页专栏补充发布。"))
+    services.rectification_check(actor=office, rectification_id=notice.pk, accept=False,
+                                 note=_("未附网页截图，无法核实，请补充。"))
+    services.rectification_report(actor=user, rectification_id=notice.pk,
+                                  report=_("已补充网页截图，并明确专人每月核对网页专栏与公开栏内容一致。"))
     returned = draft("专项资金使用情况（退回）")
     services.item_submit(actor=user, item_id=returned.pk)
     services.item_initial_review(actor=user, item_id=returned.pk, approve=False, reason=_("金额需与财务台账核对后再提交。"))

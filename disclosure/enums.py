@@ -120,7 +120,7 @@ class InspectionResult(models.TextChoices):
 
 
 class EvidenceKind(models.TextChoices):
-    PHOTO = "photo", _("公开栏照片")
+    PHOTO = "photo", _("现场照片")  # of a board, screen or kiosk
     SCREENSHOT = "screenshot", _("网页截图")
     SMS_COUNT = "sms_count", _("短信发送条数")
     MINUTES = "minutes", _("会议记录")
@@ -206,4 +206,5 @@ OPENAPI_ENUM_NAMES = {
     "FindingKindEnum": "disclosure.enums.FindingKind",
     "EvidenceKindEnum": "disclosure.enums.EvidenceKind",
     "InspectionResultEnum": "disclosure.enums.InspectionResult",
+    "ReminderKindEnum": "disclosure.enums.ReminderKind",
 }

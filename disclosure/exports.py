@@ -24,27 +24,32 @@ def _pct(value):
     return None if value is None else round(value * 100, 1)
 
 
-def monthly_compliance_workbook(user, *, month="", jurisdiction_id=None):
-    """One row per organisation in the user's scope for the month: publication, display, feedback,
-    satisfaction, findings and rectifications, and the month's mark on the compliance calendar."""
+def monthly_compliance_workbook(user, *, month="", jurisdiction=None):
+    """One row per organisation in the chosen scope for the month: publication, display, feedback,
+    satisfaction, findings and rectifications, and the month's mark on the compliance calendar.
+
+    `jurisdiction` is what selectors.board_jurisdiction_for resolved: None for the user's whole scope
+    (the whole city for staff, who then also get a sheet summarising each jurisdiction)."""
     if not user.has_perm("disclosure.export_report"):
         raise Http404()
     today = timezone.localdate()
     start = _parse_month(month, today)
     end = min(dates.add_months(start, 1) - datetime.timedelta(days=1), max(today, start))
     organizations = selectors.organization_list_for(user).filter(is_active=True)
-    if jurisdiction_id:
-        organizations = organizations.filter(jurisdiction_id=jurisdiction_id)
-    organizations = list(organizations.order_by("jurisdiction__sort_order", "name"))
+    if jurisdiction is not None:
+        organizations = organizations.filter(jurisdiction_id=jurisdiction.pk)
+    organizations = list(organizations.order_by("jurisdiction__sort_order", "jurisdiction_id", "name"))
     ids = [o.pk for o in organizations]
     record = selectors.record_between(ids, start=start, end=end, today=today)
     calendar_today = end if end < today else today
     marks = selectors.compliance_calendar(ids, today=calendar_today, months=1)
+    scope = jurisdiction.name if jurisdiction is not None else _("全市")
+    values = {"month": start.strftime("%Y-%m"), "scope": scope}
 
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = safe_sheet_title(_("%(month)s合规情况") % {"month": start.strftime("%Y-%m")})
-    sheet.append(safe_row([_("曲靖市党务公开合规月报（%(month)s，北京时间）") % {"month": start.strftime("%Y-%m")}]))
+    sheet.title = safe_sheet_title(_("%(month)s合规情况") % values)
+    sheet.append(safe_row([_("曲靖市党务公开合规月报（%(scope)s，%(month)s，北京时间）") % values]))
     sheet["A1"].font = Font(bold=True, size=13)
     header = [
         _("辖区"), _("党组织"), _("本月情况"), _("公开事项数"), _("按时公开"), _("逾期公开"), _("按时率(%)"),
@@ -67,4 +72,30 @@ def monthly_compliance_workbook(user, *, month="", jurisdiction_id=None):
     sheet.column_dimensions["A"].width = 14
     sheet.column_dimensions["B"].width = 32
     sheet.freeze_panes = "C3"
-    return workbook_response(workbook, f"disclosure-compliance-{start:%Y-%m}.xlsx")
+    if jurisdiction is None:
+        _summary_sheet(workbook, organizations, record, values)
+    filename = f"disclosure-compliance-{start:%Y-%m}-{jurisdiction.code if jurisdiction is not None else 'all'}.xlsx"
+    return workbook_response(workbook, filename)
+
+
+def _summary_sheet(workbook, organizations, record, values):
+    """The whole city: one row per jurisdiction, then the city total."""
+    rows = [{"organization": org, "record": record[org.pk]} for org in organizations]
+    sheet = workbook.create_sheet(safe_sheet_title(_("各辖区汇总")))
+    sheet.append(safe_row([_("各辖区党务公开合规汇总（%(scope)s，%(month)s，北京时间）") % values]))
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.append(safe_row([
+        _("辖区"), _("党组织数"), _("公开事项数"), _("按时公开"), _("按时率(%)"), _("应公开未公开"), _("公开不足15天"),
+        _("意见建议"), _("按时答复"), _("逾期未答复"), _("满意率(%)"), _("整改中"), _("整改逾期"),
+    ]))
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+    groups = [(group["jurisdiction"].name, group["totals"]) for group in selectors.summary_by_jurisdiction(rows)]
+    groups.append((_("合计"), selectors.board_totals(rows)))
+    for name, t in groups:
+        sheet.append(safe_row([
+            name, t["organizations"], t["published"], t["on_time"], _pct(t["on_time_rate"]), t["missed"],
+            t["display_breaches"], t["feedback"], t["feedback_answered_in_time"], t["feedback_overdue"],
+            _pct(t["satisfaction_rate"]), t["rectifications_open"], t["rectifications_overdue"],
+        ]))
+    sheet.column_dimensions["A"].width = 18

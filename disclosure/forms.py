@@ -20,8 +20,11 @@ from .models import Carrier, CatalogueEntry, Category, Item
 
 
 def add_domain_error(form, error):
-    """Show a service's DomainError on the field it names, or above the form."""
+    """Show a service's DomainError on the field it names, or above the form — also when the field is
+    hidden, where nobody would see it."""
     field = error.field if error.field in form.fields else None
+    if field is not None and form.fields[field].widget.is_hidden:
+        field = None
     form.add_error(field, str(error.message))
 
 
@@ -45,8 +48,11 @@ def china_date(label, *, required=True, help_text=""):
 class CarrierForm(djforms.Form):
     kind = djforms.ChoiceField(label=_("类型"), choices=CarrierKind.choices)
     name = djforms.CharField(label=_("名称"), max_length=100)
-    location = djforms.CharField(label=_("位置"), max_length=200, required=False, help_text=_("公开栏、显示屏所在位置"))
+    location = djforms.CharField(label=_("位置"), max_length=200, required=False,
+                                 help_text=_("公开栏、电子显示屏、信息岛所在位置"))
     url = djforms.URLField(label=_("网址"), required=False, assume_scheme="https", help_text=_("网页或公众号的地址"))
+    handle = djforms.CharField(label=_("账号名称"), max_length=100, required=False,
+                               help_text=_("微信公众号、微博的名称或账号"))
     maintainer = djforms.CharField(label=_("维护责任人"), max_length=40, required=False)
     note = djforms.CharField(label=_("备注"), max_length=200, required=False)
 
@@ -90,7 +96,11 @@ class ItemForm(djforms.Form):
     def __init__(self, *args, organization, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["entry"].queryset = CatalogueEntry.objects.filter(organization=organization, is_active=True).select_related("category")
-        self.fields["previous"].queryset = Item.objects.filter(organization=organization).order_by("-publish_on")[:200]
+        # R15: only items that went into the procedure can start or continue a series (checked in the service).
+        # The 200 latest, as a sub-select: a sliced queryset could not validate the chosen value.
+        latest = (Item.objects.filter(organization=organization).exclude(state__in=("draft", "withdrawn"))
+                  .order_by("-publish_on", "-id").values("pk")[:200])
+        self.fields["previous"].queryset = Item.objects.filter(pk__in=latest).order_by("-publish_on", "-id")
         self.fields["carriers"].queryset = Carrier.objects.filter(organization=organization, is_active=True)
         if editing:
             del self.fields["entry"]
@@ -131,9 +141,10 @@ class EvidenceForm(djforms.Form):
     sms_count = djforms.IntegerField(label=_("短信条数"), required=False, min_value=0)
     note = djforms.CharField(label=_("说明"), max_length=200, required=False)
 
-    def __init__(self, *args, organization, **kwargs):
+    def __init__(self, *args, item, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["carrier"].queryset = Carrier.objects.filter(organization=organization)
+        # Proof is recorded for the carriers the item names (in use), never any other of the unit's.
+        self.fields["carrier"].queryset = item.carriers.filter(is_active=True).order_by("id")
 
 
 class InspectForm(djforms.Form):

@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from qujing_disclosure.core.audit import audit_record_from_queryset
 
-from . import dates
+from . import dates, texts
 from .enums import (
     CADENCE_MONTHS,
     FEEDBACK_OPEN_STATES,
@@ -198,14 +197,17 @@ def check_missed_entries(*, today=None, month=None, dry_run=False):
     if dry_run or not missing:
         return JobResult("check_missed_entries", today, dry_run, [row[0] for row in missing])
     batch = uuid.uuid4()
+
+    def params(title):
+        return {"title": title, "month": month.strftime("%Y-%m")}
+
     with transaction.atomic():
         Finding.objects.bulk_create(
             [
                 Finding(
                     organization_id=org_id, jurisdiction_id=jur_id, entry_id=entry_id, kind=FindingKind.MISSED,
-                    period=month, by_job=True, batch=batch,
-                    description=_("目录条目“%(title)s”%(month)s应在1—10日公开，窗口内未公开任何事项（R16）。")
-                    % {"title": title, "month": month.strftime("%Y-%m")},
+                    period=month, by_job=True, batch=batch, text_code="missed_entry", text_params=params(title),
+                    description=texts.stored("missed_entry", params(title)),
                 )
                 for entry_id, org_id, jur_id, title in missing
             ],
@@ -253,12 +255,13 @@ def record_overdue_feedback(*, today=None, dry_run=False):
     batch = uuid.uuid4()
 
     def describe(row):
+        """(text code, parameters) of the finding: answered late, or not answered at all."""
         values = {"received": row.received_on.isoformat(), "due": row.deadline.due.isoformat(), "days": days}
         if row.state == FeedbackState.ANSWERED:
-            values["answered"] = row.answered_on.isoformat()
-            return _("群众意见建议于 %(received)s 受理，应在 %(days)d 个工作日内即 %(due)s 前答复，"
-                     "%(answered)s 才答复（R18）。") % values
-        return _("群众意见建议于 %(received)s 受理，应在 %(days)d 个工作日内即 %(due)s 前答复，逾期未答复（R18）。") % values
+            return "feedback_answered_late", {**values, "answered": row.answered_on.isoformat()}
+        return "feedback_unanswered", values
+
+    described = {row.pk: describe(row) for row in overdue}
 
     with transaction.atomic():
         Finding.objects.bulk_create(
@@ -266,7 +269,8 @@ def record_overdue_feedback(*, today=None, dry_run=False):
                 Finding(
                     organization_id=row.organization_id, jurisdiction_id=row.jurisdiction_id, feedback_id=row.pk,
                     kind=FindingKind.FEEDBACK_OVERDUE, period=dates.first_of_month(row.deadline.due), by_job=True,
-                    batch=batch, description=describe(row),
+                    batch=batch, text_code=described[row.pk][0], text_params=described[row.pk][1],
+                    description=texts.stored(*described[row.pk]),
                 )
                 for row in overdue
             ],
@@ -280,19 +284,20 @@ def record_overdue_feedback(*, today=None, dry_run=False):
     return JobResult("record_overdue_feedback", today, dry_run, ids)
 
 
-def _insert_reminders(rows, *, kind, today, dry_run, job):
+def _insert_reminders(rows, *, kind, code, today, dry_run, job):
     """Insert-or-ignore one reminder per (organisation, kind, period, ref); returns the ids inserted.
 
-    `rows` are (organisation id, ref id, period, message); the unique constraint keeps a second or
-    concurrent run from adding the same reminder twice.
+    `rows` are (organisation id, ref id, period, text parameters) of the text `code` (texts.py); the
+    unique constraint keeps a second or concurrent run from adding the same reminder twice.
     """
     if dry_run or not rows:
-        return JobResult(job, today, dry_run, [org for org, _ref, _period, _msg in rows])
+        return JobResult(job, today, dry_run, [org for org, _ref, _period, _params in rows])
     batch = uuid.uuid4()
     with transaction.atomic():
         Reminder.objects.bulk_create(
-            [Reminder(organization_id=org, kind=kind, period=period, ref_id=ref, message=msg, batch=batch)
-             for org, ref, period, msg in rows],
+            [Reminder(organization_id=org, kind=kind, period=period, ref_id=ref, batch=batch, text_code=code,
+                      text_params=params, message=texts.stored(code, params))
+             for org, ref, period, params in rows],
             ignore_conflicts=True, batch_size=2000,
         )
         ids = list(Reminder.objects.filter(batch=batch).values_list("id", flat=True))
@@ -302,21 +307,24 @@ def _insert_reminders(rows, *, kind, today, dry_run, job):
 
 
 def send_window_reminders(*, today=None, dry_run=False):
-    """Remind organisations before the window opens (25th: next month) and before it closes (8th: this month)
-    when a catalogue entry due then has nothing scheduled."""
-    from django.conf import settings
-
+    """Remind organisations before the window opens (from the 25th to the month end: next month's window)
+    and before it closes (from the 8th to the 10th: this month's) when a catalogue entry due then has
+    nothing scheduled. Every day of those ranges acts, so a lost run is caught up the next day; the
+    unique (organisation, kind, window) keeps it to one reminder per organisation per window per kind."""
     today = today or timezone.localdate()
-    if today.day == settings.DISCLOSURE_REMIND_OPENING_DAY:
-        kind, month = ReminderKind.WINDOW_OPENING, dates.add_months(today, 1)
+    due = dates.window_reminder(today)
+    if due is None:
+        return JobResult("send_window_reminders", today, dry_run, [])
+    which, month = due
+    if which == "opening":
+        kind = ReminderKind.WINDOW_OPENING
         # Anything in the pipeline for that month counts as scheduled.
         scheduled_states = SCHEDULED_STATES
-    elif today.day == settings.DISCLOSURE_REMIND_CLOSING_DAY:
-        kind, month = ReminderKind.WINDOW_CLOSING, dates.first_of_month(today)
-        # Two days before the window closes only approved or published items are safe.
-        scheduled_states = (ItemState.APPROVED, ItemState.PUBLISHED, ItemState.ARCHIVED)
     else:
-        return JobResult("send_window_reminders", today, dry_run, [])
+        kind = ReminderKind.WINDOW_CLOSING
+        # Days before the window closes only approved or published items are safe.
+        scheduled_states = (ItemState.APPROVED, ItemState.PUBLISHED, ItemState.ARCHIVED)
+    already = Reminder.objects.filter(organization=OuterRef("organization_id"), kind=kind, period=month, ref_id=0)
     window_end = dates.window_end(month)
     scheduled = Item.objects.filter(
         entry=OuterRef("pk"), state__in=scheduled_states, publish_on__gte=month, publish_on__lte=window_end
@@ -324,6 +332,7 @@ def send_window_reminders(*, today=None, dry_run=False):
     entries = (
         CatalogueEntry.objects.filter(is_active=True, cadence__in=_cadences_due(month), organization__is_active=True)
         .exclude(Exists(scheduled))
+        .exclude(Exists(already))  # reminded earlier in the range: nothing to insert (the constraint would keep one)
         .order_by("organization_id", "id")
         .values_list("organization_id", "title")
     )
@@ -332,14 +341,11 @@ def send_window_reminders(*, today=None, dry_run=False):
         by_org.setdefault(org_id, []).append(title)
     first, last = dates.window_days()
     rows = [
-        (
-            org_id, 0, month,
-            _("%(month)s的公开窗口为%(first)d—%(last)d日（北京时间），以下目录条目尚未安排公开：%(titles)s。")
-            % {"month": month.strftime("%Y-%m"), "first": first, "last": last, "titles": _("、").join(titles[:10])},
-        )
+        (org_id, 0, month, {"month": month.strftime("%Y-%m"), "first": first, "last": last, "titles": titles[:10]})
         for org_id, titles in by_org.items()
     ]
-    return _insert_reminders(rows, kind=kind, today=today, dry_run=dry_run, job="send_window_reminders")
+    return _insert_reminders(rows, kind=kind, code="window_unscheduled", today=today, dry_run=dry_run,
+                             job="send_window_reminders")
 
 
 def send_exemption_reminders(*, today=None, dry_run=False):
@@ -352,12 +358,9 @@ def send_exemption_reminders(*, today=None, dry_run=False):
         Exemption.objects.filter(state=ExemptionState.ACTIVE, review_by__lte=horizon)
         .values_list("id", "organization_id", "title", "review_by")
     )
-    rows = [
-        (org_id, pk, review_by, _("暂不宜公开备案“%(title)s”应于 %(date)s 前复核（R11）。") % {"title": title, "date": review_by.isoformat()})
-        for pk, org_id, title, review_by in due
-    ]
-    return _insert_reminders(rows, kind=ReminderKind.EXEMPTION_REVIEW, today=today, dry_run=dry_run,
-                             job="send_exemption_reminders")
+    rows = [(org_id, pk, review_by, {"title": title, "date": review_by.isoformat()}) for pk, org_id, title, review_by in due]
+    return _insert_reminders(rows, kind=ReminderKind.EXEMPTION_REVIEW, code="exemption_review", today=today,
+                             dry_run=dry_run, job="send_exemption_reminders")
 
 
 JOBS = {

@@ -60,8 +60,9 @@ class Carrier(models.Model):
     )
     kind = models.CharField(_("类型"), max_length=20, choices=CarrierKind.choices)
     name = models.CharField(_("名称"), max_length=100)
-    location = models.CharField(_("位置"), max_length=200, blank=True, help_text=_("公开栏、显示屏所在位置"))
+    location = models.CharField(_("位置"), max_length=200, blank=True, help_text=_("公开栏、电子显示屏、信息岛所在位置"))
     url = models.URLField(_("网址"), blank=True, help_text=_("网页或公众号的地址"))
+    handle = models.CharField(_("账号名称"), max_length=100, blank=True, help_text=_("微信公众号、微博的名称或账号"))
     maintainer = models.CharField(_("维护责任人"), max_length=40, blank=True)
     note = models.CharField(_("备注"), max_length=200, blank=True)
     is_active = models.BooleanField(_("在用"), default=True)
@@ -74,6 +75,11 @@ class Carrier(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}·{self.name}"
+
+    @property
+    def whereabouts(self):
+        """Where to find it, besides its address: a board's location or an account's name/handle."""
+        return self.location or self.handle
 
 
 class CatalogueEntry(models.Model):
@@ -223,6 +229,22 @@ class Item(models.Model):
     @property
     def on_time(self):
         return self.published_on is not None and self.published_on <= self.due_by
+
+    @property
+    def display_end(self):
+        """The last day on display. Once published: the asked-for end, but never fewer than 15 days after the
+        actual publication (R17) — what the archive job uses; before publication, the asked-for end.
+        None for long-term items without an end (on display until replaced)."""
+        from .dates import effective_display_end
+
+        if self.published_on is None:
+            return self.display_until
+        return effective_display_end(self.published_on, self.display_until)
+
+    @property
+    def display_extended(self):
+        """Published late: the display runs past the asked-for end to keep the 15 days (R17)."""
+        return self.display_until is not None and self.display_end != self.display_until
 
     def get_forms_display(self):
         return gettext("、").join(str(_form_label(code)) for code in self.forms or [])
@@ -413,6 +435,9 @@ class Finding(models.Model):
         editable=False,
     )
     description = models.TextField(_("问题描述"))
+    # Written by a job: the message code and its parameters, rendered in the reader's language (texts.py).
+    text_code = models.CharField(_("文本代码"), max_length=40, blank=True, editable=False)
+    text_params = models.JSONField(_("文本参数"), default=dict, blank=True, editable=False)
     state = models.CharField(
         _("状态"), max_length=20, choices=FindingState.choices, default=FindingState.OPEN, editable=False
     )
@@ -442,6 +467,13 @@ class Finding(models.Model):
 
     def __str__(self):
         return f"{self.organization} · {self.get_kind_display()} · {self.period:%Y-%m}"
+
+    @property
+    def text(self):
+        """The description in the reader's language (job findings); as written otherwise."""
+        from .texts import render
+
+        return render(self.text_code, self.text_params, self.description) if self.text_code else self.description
 
 
 class Rectification(models.Model):
@@ -486,6 +518,8 @@ class Reminder(models.Model):
     period = models.DateField(_("针对日期"))
     ref_id = models.PositiveBigIntegerField(_("关联编号"), default=0)
     message = models.TextField(_("内容"))
+    text_code = models.CharField(_("文本代码"), max_length=40, blank=True, editable=False)
+    text_params = models.JSONField(_("文本参数"), default=dict, blank=True, editable=False)
     batch = models.UUIDField(null=True, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
@@ -499,3 +533,10 @@ class Reminder(models.Model):
 
     def __str__(self):
         return self.message[:40]
+
+    @property
+    def text(self):
+        """The message in the reader's language (texts.py), or as stored."""
+        from .texts import render
+
+        return render(self.text_code, self.text_params, self.message) if self.text_code else self.message

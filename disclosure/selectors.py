@@ -3,12 +3,14 @@ and the compliance figures used by the supervising offices and the evaluation ra
 import datetime
 from collections import defaultdict
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from qujing_disclosure.core.access import (
+    is_county,
     scope_queryset,
+    sees_everything,
 )
 from qujing_disclosure.core.workdays import load_calendar
 from sites.models import Organization
@@ -67,6 +69,19 @@ def item_get_for(user, pk):
     return get_object_or_404(qs, pk=pk)
 
 
+def item_proof(item):
+    """Proof of publication per carrier of the item (R14 step 3), from its prefetched carriers and evidence:
+    ([{"carrier", "evidence", "proved"}] in carrier order, [evidence recorded without a carrier])."""
+    evidence = list(item.evidence.all())
+    carriers = sorted(item.carriers.all(), key=lambda carrier: carrier.pk)
+    ids = {carrier.pk for carrier in carriers}
+    rows = []
+    for carrier in carriers:
+        mine = [e for e in evidence if e.carrier_id == carrier.pk]
+        rows.append({"carrier": carrier, "evidence": mine, "proved": bool(mine)})
+    return rows, [e for e in evidence if e.carrier_id not in ids]
+
+
 def series_root_id(item):
     """The first item of a repeated (多次公开, R15) series; an item that starts or has no series is its own root."""
     return item.series_id or item.pk
@@ -105,6 +120,33 @@ def rectification_list_for(user):
     return scope_queryset(Rectification.objects.select_related("organization", "finding"), user)
 
 
+def rectification_exchange(notice, history):
+    """R20: the whole exchange of a rectification notice, oldest first: each report the organisation sent
+    and what the office answered (sent back with a reason, or closed).
+
+    [{"n", "report", "reported_at", "reported_by", "outcome": "returned"|"closed"|None, "note",
+      "checked_at", "checked_by"}], read from the notice's audit `history` (core.audit.history_for).
+    A notice reported before reports were kept in the record shows its latest report alone."""
+    rounds = []
+    for entry in history:
+        if entry.action == "disclosure.rectification.report":
+            rounds.append({
+                "n": len(rounds) + 1, "report": entry.reason or (entry.data or {}).get("report", ""),
+                "reported_at": entry.created_at, "reported_by": entry.actor, "outcome": None, "note": "",
+                "checked_at": None, "checked_by": None,
+            })
+        elif entry.action in ("disclosure.rectification.return", "disclosure.rectification.close") and rounds:
+            rounds[-1].update(
+                outcome="returned" if entry.action.endswith("return") else "closed", note=entry.reason,
+                checked_at=entry.created_at, checked_by=entry.actor,
+            )
+    if not rounds and notice.report:
+        outcome = {RectificationState.RETURNED: "returned", RectificationState.CLOSED: "closed"}.get(notice.state)
+        rounds.append({"n": 1, "report": notice.report, "reported_at": notice.reported_at, "reported_by": None,
+                       "outcome": outcome, "note": notice.check_note, "checked_at": None, "checked_by": None})
+    return rounds
+
+
 def reminder_list_for(user):
     return scope_queryset(Reminder.objects.select_related("organization"), user, jurisdiction_field="organization__jurisdiction")
 
@@ -130,6 +172,7 @@ def public_page(organization_id, *, page=1):
     entries = list(
         CatalogueEntry.objects.filter(organization=organization, is_active=True, scope=Scope.EXTERNAL)
         .select_related("category")
+        .prefetch_related(Prefetch("carriers", queryset=Carrier.objects.filter(is_active=True).order_by("id")))
         .order_by("category__sort_order", "id")
     )
     items = Paginator(
@@ -367,22 +410,43 @@ def record_between(organization_ids, *, start, end, today=None):
     return record
 
 
-def board_for(user, *, jurisdiction_id=None, today=None):
-    """The compliance board of a supervising office: its organisations with their record and calendar."""
-    today = today or timezone.localdate()
-    organizations = organization_list_for(user).filter(is_active=True)
-    if jurisdiction_id:
-        organizations = organizations.filter(jurisdiction_id=jurisdiction_id)
-    organizations = list(organizations.order_by("jurisdiction__sort_order", "name"))
-    ids = [o.pk for o in organizations]
-    record = inspection_record_for(ids, today=today)
-    calendar = compliance_calendar(ids, today=today)
-    rows = [{"organization": o, "record": record[o.pk], "calendar": calendar[o.pk]} for o in organizations]
+CITY_WIDE = "all"
+
+
+def board_jurisdiction_for(user, value):
+    """The jurisdiction a compliance board or monthly report covers, from the `jurisdiction` parameter.
+
+    Returns None for the whole city (全市) or a Jurisdiction. Staff who see everything get the whole
+    city by default ("" or "all") and may pick any jurisdiction; a county office only ever gets its own
+    (no parameter, or its own id). Anything else — another county, the whole city, garbage — is 404,
+    as if it did not exist.
+    """
+    from django.http import Http404
+
+    from sites.models import Jurisdiction
+
+    value = (value or "").strip()
+    if sees_everything(user):
+        if value in ("", CITY_WIDE):
+            return None
+        if value.isdigit():
+            jurisdiction = Jurisdiction.objects.filter(pk=int(value)).first()
+            if jurisdiction is not None:
+                return jurisdiction
+        raise Http404()
+    if is_county(user) and value in ("", str(user.jurisdiction_id)):
+        return Jurisdiction.objects.get(pk=user.jurisdiction_id)
+    raise Http404()
+
+
+def board_totals(rows):
+    """The board's headline figures summed over `rows` (one per organisation)."""
     totals = {key: sum(r["record"][key] for r in rows) for key in (
         "published", "on_time", "late", "missed", "display_breaches", "feedback", "feedback_answered_in_time",
         "feedback_overdue", "rectifications_open", "rectifications_overdue", "entries", "entries_covered",
     )}
     ratings = {key: sum(r["record"]["satisfaction"][key] for r in rows) for key in ("satisfied", "basic", "dissatisfied", "total")}
+    totals["organizations"] = len(rows)
     totals["on_time_rate"] = totals["on_time"] / totals["published"] if totals["published"] else None
     totals["coverage_rate"] = totals["entries_covered"] / totals["entries"] if totals["entries"] else None
     totals["feedback_rate"] = (
@@ -390,12 +454,42 @@ def board_for(user, *, jurisdiction_id=None, today=None):
     )
     totals["satisfaction_rate"] = (ratings["satisfied"] + ratings["basic"]) / ratings["total"] if ratings["total"] else None
     totals["ratings"] = ratings
-    return {"rows": rows, "totals": totals, "months": dates.last_months(today, 12)}
+    return totals
 
 
-def open_feedback_overdue_for(user, *, today=None):
-    """Open feedback past its working-day deadline in the user's scope (flagged to the supervising office)."""
-    rows = feedback_with_deadlines(
-        feedback_list_for(user).filter(state__in=(FeedbackState.RECEIVED, FeedbackState.HANDLING)), today=today
-    )
+def summary_by_jurisdiction(rows):
+    """[{"jurisdiction", "totals"}] for the organisations' rows, in jurisdiction order (no query:
+    the rows' organisations carry their jurisdiction)."""
+    groups = {}
+    for row in rows:
+        jurisdiction = row["organization"].jurisdiction
+        groups.setdefault(jurisdiction.pk, (jurisdiction, []))[1].append(row)
+    ordered = sorted(groups.values(), key=lambda group: (group[0].sort_order, group[0].pk))
+    return [{"jurisdiction": jurisdiction, "totals": board_totals(members)} for jurisdiction, members in ordered]
+
+
+def board_for(user, *, jurisdiction_id=None, today=None):
+    """The compliance board of a supervising office: its organisations with their record and calendar,
+    the totals, and a per-jurisdiction summary. `jurisdiction_id=None` is the user's whole scope (the
+    whole city for staff). A constant number of queries, whatever the number of organisations."""
+    today = today or timezone.localdate()
+    organizations = organization_list_for(user).filter(is_active=True)
+    if jurisdiction_id:
+        organizations = organizations.filter(jurisdiction_id=jurisdiction_id)
+    organizations = list(organizations.order_by("jurisdiction__sort_order", "jurisdiction_id", "name"))
+    ids = [o.pk for o in organizations]
+    record = inspection_record_for(ids, today=today)
+    calendar = compliance_calendar(ids, today=today)
+    rows = [{"organization": o, "record": record[o.pk], "calendar": calendar[o.pk]} for o in organizations]
+    return {"rows": rows, "totals": board_totals(rows), "by_jurisdiction": summary_by_jurisdiction(rows),
+            "months": dates.last_months(today, 12)}
+
+
+def open_feedback_overdue_for(user, *, jurisdiction_id=None, today=None):
+    """Open feedback past its working-day deadline in the user's scope (flagged to the supervising office),
+    optionally of one jurisdiction only."""
+    qs = feedback_list_for(user).filter(state__in=(FeedbackState.RECEIVED, FeedbackState.HANDLING))
+    if jurisdiction_id:
+        qs = qs.filter(jurisdiction_id=jurisdiction_id)
+    rows = feedback_with_deadlines(qs, today=today)
     return [row for row in rows if row.overdue]

@@ -27,6 +27,7 @@ from .models import (
     Finding,
     Item,
     Rectification,
+    Reminder,
 )
 
 
@@ -42,15 +43,19 @@ class DisclosureCarrierSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Carrier
-        fields = ["id", "organization", "kind", "kind_display", "name", "location", "url", "maintainer", "note", "is_active"]
+        fields = ["id", "organization", "kind", "kind_display", "name", "location", "url", "handle", "maintainer", "note",
+                  "is_active"]
         read_only_fields = ["id", "organization", "kind_display", "is_active"]
 
 
 class DisclosureCarrierWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CarrierKind.choices)
     name = serializers.CharField(max_length=100)
-    location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    location = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
+                                     help_text="where it is (required for boards, screens and kiosks, R12)")
     url = serializers.URLField(required=False, allow_blank=True, default="")
+    handle = serializers.CharField(max_length=100, required=False, allow_blank=True, default="",
+                                   help_text="account name/handle (required for kind=account, R12)")
     maintainer = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     is_active = serializers.BooleanField(required=False)
@@ -90,12 +95,18 @@ class DisclosureAttachmentSerializer(serializers.ModelSerializer):
 
 
 class PublicationEvidenceSerializer(serializers.ModelSerializer):
+    """Proof of publication on one carrier. Never part of a public answer."""
+
     url = serializers.FileField(source="file", read_only=True)
+    carrier_name = serializers.SerializerMethodField()
 
     class Meta:
         model = Evidence
-        fields = ["id", "carrier", "kind", "url", "sms_count", "note", "recorded_at"]
+        fields = ["id", "carrier", "carrier_name", "kind", "url", "sms_count", "note", "recorded_at"]
         read_only_fields = fields
+
+    def get_carrier_name(self, obj) -> str | None:
+        return str(obj.carrier) if obj.carrier_id else None
 
 
 class DisclosureItemSerializer(serializers.ModelSerializer):
@@ -103,16 +114,38 @@ class DisclosureItemSerializer(serializers.ModelSerializer):
     carriers = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     attachments = DisclosureAttachmentSerializer(many=True, read_only=True)
     on_time = serializers.BooleanField(read_only=True)
+    display_end = serializers.DateField(
+        read_only=True, allow_null=True,
+        help_text="last day on display (China time): display_until, but never fewer than 15 days after the actual "
+                  "publication (R17); null for long-term items without an end",
+    )
 
     class Meta:
         model = Item
         fields = [
             "id", "organization", "entry", "previous", "series", "title", "content", "field", "scope", "forms",
-            "carriers", "time_type", "publish_on", "display_until", "due_by", "state", "state_display",
+            "carriers", "time_type", "publish_on", "display_until", "display_end", "due_by", "state", "state_display",
             "return_reason", "published_on", "on_time", "superseded", "inspection_result", "inspection_note",
             "ended_on", "attachments", "created_at",
         ]
         read_only_fields = fields
+
+
+class DisclosureItemDetailSerializer(DisclosureItemSerializer):
+    """One item for the users who may read it: with its proof of publication per carrier (R14 step 3)."""
+
+    evidence = PublicationEvidenceSerializer(many=True, read_only=True)
+    carriers_without_evidence = serializers.SerializerMethodField(
+        help_text="ids of the item's carriers in use with no proof recorded yet (inspection cannot pass until empty)"
+    )
+
+    class Meta(DisclosureItemSerializer.Meta):
+        fields = [*DisclosureItemSerializer.Meta.fields, "evidence", "carriers_without_evidence"]
+        read_only_fields = fields
+
+    def get_carriers_without_evidence(self, obj) -> list[int]:
+        proved = {e.carrier_id for e in obj.evidence.all()}
+        return sorted(c.pk for c in obj.carriers.all() if c.is_active and c.pk not in proved)
 
 
 class DisclosureItemWriteSerializer(serializers.Serializer):
@@ -222,11 +255,14 @@ class DisclosureFeedbackAnswerSerializer(serializers.Serializer):
 
 
 class DisclosureFindingSerializer(serializers.ModelSerializer):
+    text = serializers.CharField(read_only=True, help_text="the description in the request's language "
+                                                           "(findings recorded by the jobs are rendered per language)")
+
     class Meta:
         model = Finding
-        fields = ["id", "organization", "kind", "period", "entry", "item", "feedback", "description", "state", "by_job",
-                  "created_at"]
-        read_only_fields = ["id", "entry", "item", "feedback", "state", "by_job", "created_at"]
+        fields = ["id", "organization", "kind", "period", "entry", "item", "feedback", "description", "text", "state",
+                  "by_job", "created_at"]
+        read_only_fields = ["id", "entry", "item", "feedback", "text", "state", "by_job", "created_at"]
 
 
 class RectificationNoticeSerializer(serializers.Serializer):
@@ -242,6 +278,36 @@ class DisclosureRectificationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class RectificationRoundSerializer(serializers.Serializer):
+    """One report of the organisation and the office's answer to it (selectors.rectification_exchange)."""
+
+    n = serializers.IntegerField()
+    report = serializers.CharField()
+    reported_at = serializers.DateTimeField(allow_null=True)
+    outcome = serializers.ChoiceField(choices=["returned", "closed"], allow_null=True,
+                                      help_text="null while the office has not re-checked it")
+    note = serializers.CharField(allow_blank=True, help_text="the send-back reason or the closing note")
+    checked_at = serializers.DateTimeField(allow_null=True)
+
+
+class DisclosureRectificationDetailSerializer(DisclosureRectificationSerializer):
+    """One notice with every report sent and every send-back reason, oldest first (R20)."""
+
+    exchange = serializers.SerializerMethodField()
+
+    class Meta(DisclosureRectificationSerializer.Meta):
+        fields = [*DisclosureRectificationSerializer.Meta.fields, "exchange"]
+        read_only_fields = fields
+
+    @extend_schema_field(RectificationRoundSerializer(many=True))
+    def get_exchange(self, obj):
+        from qujing_disclosure.core.audit import history_for
+
+        from .selectors import rectification_exchange
+
+        return RectificationRoundSerializer(rectification_exchange(obj, list(history_for(obj))), many=True).data
+
+
 class RectificationReportSerializer(serializers.Serializer):
     report = serializers.CharField()
 
@@ -249,6 +315,16 @@ class RectificationReportSerializer(serializers.Serializer):
 class RectificationCheckSerializer(serializers.Serializer):
     accept = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DisclosureReminderSerializer(serializers.ModelSerializer):
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    message = serializers.CharField(source="text", read_only=True, help_text="in the request's language")
+
+    class Meta:
+        model = Reminder
+        fields = ["id", "organization", "kind", "kind_display", "period", "message", "created_at"]
+        read_only_fields = fields
 
 
 # --- compliance (R20), read-only: the shape of /disclosure/compliance/ -----------------------
@@ -300,6 +376,11 @@ class PublicDisclosureItemSerializer(serializers.ModelSerializer):
 
     category = serializers.CharField(source="entry.category.name", read_only=True)
     attachments = DisclosureAttachmentSerializer(many=True, read_only=True)
+    display_until = serializers.DateField(
+        source="display_end", read_only=True, allow_null=True,
+        help_text="last day on display (China time): never fewer than 15 days after publication (R17), "
+                  "as the archive job applies it; null for long-term items (on display until replaced)",
+    )
 
     class Meta:
         model = Item
@@ -308,13 +389,32 @@ class PublicDisclosureItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PublicCarrierSerializer(serializers.ModelSerializer):
+    """Where the public can find an organisation's disclosure (R12): name and what locates it."""
+
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Carrier
+        fields = ["id", "kind", "kind_display", "name", "location", "url", "handle"]
+        read_only_fields = fields
+
+
 class PublicDisclosureEntrySerializer(serializers.ModelSerializer):
     category = serializers.CharField(source="category.name", read_only=True)
+    field_display = serializers.CharField(source="get_field_display", read_only=True)
+    carriers = serializers.SerializerMethodField()
 
     class Meta:
         model = CatalogueEntry
-        fields = ["id", "organization", "category", "title", "field", "time_type", "cadence"]
+        fields = ["id", "organization", "category", "title", "field", "field_display", "carriers", "time_type",
+                  "cadence"]
         read_only_fields = fields
+
+    @extend_schema_field(PublicCarrierSerializer(many=True))
+    def get_carriers(self, obj):
+        # Carriers in use only (prefetched by the view); a retired board is not where to look.
+        return PublicCarrierSerializer([c for c in obj.carriers.all() if c.is_active], many=True).data
 
 
 class PublicDisclosureFeedbackCreateSerializer(serializers.Serializer):

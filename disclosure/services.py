@@ -24,6 +24,7 @@ from .enums import (
     EDITABLE_STATES,
     INTERNAL_FORMS,
     ITEM_TRANSITIONS,
+    CarrierKind,
     ExemptionState,
     FeedbackState,
     FindingKind,
@@ -68,17 +69,41 @@ def _enqueue_publish():
 
 
 # --- carriers and catalogue (R12, R13) --------------------------------------------------
-CARRIER_FIELDS = ("kind", "name", "location", "url", "maintainer", "note")
+CARRIER_FIELDS = ("kind", "name", "location", "url", "handle", "maintainer", "note")
+# R12: what an inspector needs to find each kind of carrier.
+CARRIER_LOCATING_FIELD = {
+    CarrierKind.BOARD: "location",
+    CarrierKind.SCREEN: "location",
+    CarrierKind.KIOSK: "location",
+    CarrierKind.WEB_PAGE: "url",
+    CarrierKind.ACCOUNT: "handle",
+}
+
+
+def _check_carrier_locating(values):
+    """R12: a board, screen or kiosk names its location, a web page its address, an account its name/handle."""
+    if not (values.get("name") or "").strip():
+        raise DomainError(_("请填写载体“名称”。"), field="name")
+    field = CARRIER_LOCATING_FIELD.get(values.get("kind"))
+    if field and not (values.get(field) or "").strip():
+        raise DomainError(
+            _("%(kind)s须填写“%(field)s”，便于群众找到、检查人员核查（R12）。")
+            % {"kind": CarrierKind(values["kind"]).label, "field": Carrier._meta.get_field(field).verbose_name},
+            field=field, code="locating_required", rule="R12",
+        )
 
 
 @transaction.atomic
-def carrier_create(*, actor, organization_id, kind, name, location="", url="", maintainer="", note=""):
-    """Register a carrier of the organisation (its own users only)."""
+def carrier_create(*, actor, organization_id, kind, name, location="", url="", handle="", maintainer="", note=""):
+    """Register a carrier of the organisation (its own users only), with what locates it (R12)."""
     organization = Organization.objects.get(pk=organization_id)
     _require(actor, "disclosure.manage_catalogue", organization)
+    values = {"kind": kind, "name": (name or "").strip(), "location": (location or "").strip(),
+              "url": (url or "").strip(), "handle": (handle or "").strip()}
+    _check_carrier_locating(values)
     carrier = Carrier.objects.create(
-        organization=organization, jurisdiction_id=organization.jurisdiction_id, kind=kind, name=name,
-        location=location, url=url, maintainer=maintainer, note=note,
+        organization=organization, jurisdiction_id=organization.jurisdiction_id, maintainer=maintainer, note=note,
+        **values,
     )
     audit_record(actor=actor, action="disclosure.carrier.create", target=carrier, data={"name": name, "kind": kind})
     return carrier
@@ -88,6 +113,10 @@ def carrier_create(*, actor, organization_id, kind, name, location="", url="", m
 def carrier_update(*, actor, carrier_id, is_active=None, **fields):
     carrier = Carrier.objects.select_for_update().get(pk=carrier_id)
     _require(actor, "disclosure.manage_catalogue", carrier)
+    fields = {name: (value or "").strip() if isinstance(value, str) else value for name, value in fields.items()}
+    if {"kind", "name", "location", "url", "handle"} & set(fields):
+        # Retiring or re-activating a carrier is never blocked by what it lacks; changing it is.
+        _check_carrier_locating({name: fields.get(name, getattr(carrier, name)) for name in CARRIER_FIELDS})
     changed = [name for name, value in fields.items() if name in CARRIER_FIELDS and getattr(carrier, name) != value]
     for name in changed:
         setattr(carrier, name, fields[name])
@@ -227,6 +256,20 @@ def _lock_item(item_id):
     return Item.objects.select_for_update().get(pk=item_id)
 
 
+def _check_external_has_carrier(item):
+    """R12/R13: an external item names where it will be published, so proof can be checked per carrier."""
+    if item.scope == Scope.EXTERNAL and not item.carriers.filter(is_active=True).exists():
+        raise DomainError(
+            _("对外公开事项须在“公开载体”中至少选择一个在用的载体（公开栏、网页、显示屏等），才能提交或审核通过（R13）。"),
+            field="carriers", code="carrier_required", rule="R13",
+        )
+
+
+def carriers_without_evidence(item):
+    """The item's carriers in use that have no proof of publication recorded yet (id order)."""
+    return list(item.carriers.filter(is_active=True).exclude(evidence__item=item).order_by("id"))
+
+
 def _set_item_state(item, state, *, actor, action, reason="", fields=None, data=None):
     previous = item.state
     item.state = state
@@ -261,9 +304,7 @@ def item_create(*, actor, entry_id, title, content, publish_on, display_until=No
     check_schedule(time_type=time_type, publish_on=publish_on, display_until=display_until)
     previous = series = None
     if previous_id:
-        previous = Item.objects.get(pk=previous_id)
-        if previous.organization_id != entry.organization_id:
-            raise DomainError(_("前一期事项必须属于本单位。"), field="previous")
+        previous = _check_previous(previous_id, entry=entry, scope=scope)
         series = previous.series_id or previous.pk
     item = Item.objects.create(
         organization_id=entry.organization_id, jurisdiction_id=entry.jurisdiction_id, entry=entry,
@@ -274,6 +315,33 @@ def item_create(*, actor, entry_id, title, content, publish_on, display_until=No
     item.carriers.set(carriers)
     audit_record(actor=actor, action="disclosure.item.create", target=item, to_state=item.state)
     return item
+
+
+def _check_previous(previous_id, *, entry, scope):
+    """R15: a linked series (repeated items, or a long-term item and its replacement) stays within one
+    organisation, one catalogue entry and one scope, and links to an item that went into the procedure —
+    so no item can be superseded, or joined to a series, through an unrelated link."""
+    previous = Item.objects.filter(pk=previous_id).first()
+    if previous is None or previous.organization_id != entry.organization_id:
+        raise DomainError(_("“前一期”必须是本单位的公开事项（R15）。"), field="previous", code="previous_foreign", rule="R15")
+    if previous.entry_id != entry.pk:
+        raise DomainError(
+            _("“前一期”必须属于同一目录条目“%(entry)s”，所选事项属于“%(other)s”（R15）。")
+            % {"entry": entry.title, "other": previous.entry.title},
+            field="previous", code="previous_other_entry", rule="R15",
+        )
+    if previous.scope != scope:
+        raise DomainError(
+            _("“前一期”的公开范围是“%(previous)s”，与本事项的“%(scope)s”不同（R15）。")
+            % {"previous": previous.get_scope_display(), "scope": Scope(scope).label},
+            field="previous", code="previous_other_scope", rule="R15",
+        )
+    if previous.state in (ItemState.DRAFT, ItemState.WITHDRAWN):
+        raise DomainError(
+            _("“前一期”事项处于“%(state)s”状态，不能作为前一期（R15）。") % {"state": previous.get_state_display()},
+            field="previous", code="previous_not_eligible", rule="R15",
+        )
+    return previous
 
 
 ITEM_EDIT_FIELDS = ("title", "content", "scope", "forms", "time_type", "field", "publish_on", "display_until")
@@ -331,6 +399,7 @@ def item_submit(*, actor, item_id):
         return item
     _check_item_transition(item, ItemState.SUBMITTED)
     check_schedule(time_type=item.time_type, publish_on=item.publish_on, display_until=item.display_until)
+    _check_external_has_carrier(item)
     return _set_item_state(item, ItemState.SUBMITTED, actor=actor, action="disclosure.item.submit")
 
 
@@ -353,6 +422,7 @@ def item_initial_review(*, actor, item_id, approve, check_content=False, check_s
                 field="checks", rule="R14",
             )
         check_schedule(time_type=item.time_type, publish_on=item.publish_on, display_until=item.display_until)
+        _check_external_has_carrier(item)
         return _set_item_state(
             item, ItemState.INITIAL_APPROVED, actor=actor, action="disclosure.item.initial_review", reason=reason,
             fields={"check_content": True, "check_scope": True, "check_form": True, "check_timing": True,
@@ -373,6 +443,7 @@ def item_review(*, actor, item_id, approve, reason=""):
         if item.state == ItemState.APPROVED:
             return item
         _check_item_transition(item, ItemState.APPROVED)
+        _check_external_has_carrier(item)
         item = _set_item_state(
             item, ItemState.APPROVED, actor=actor, action="disclosure.item.review", reason=reason,
             fields={"reviewed_by": actor, "reviewed_at": timezone.now()},
@@ -488,7 +559,8 @@ def item_archive(*, actor, item_id, reason=""):
 
 @transaction.atomic
 def item_record_evidence(*, actor, item_id, kind, carrier_id=None, uploaded_file=None, sms_count=None, note=""):
-    """Proof of publication on one carrier (photo, screenshot, SMS count), checked at inspection."""
+    """Proof of publication on one of the item's carriers in use (photo, screenshot, SMS count), checked
+    at inspection. Internal items (meetings, documents) may record proof without a carrier."""
     from sites.services import validate_upload
 
     item = _lock_item(item_id)
@@ -497,9 +569,9 @@ def item_record_evidence(*, actor, item_id, kind, carrier_id=None, uploaded_file
         raise InvalidTransition(_("事项公开后才能记录公开佐证。"), field="state")
     carrier = None
     if carrier_id:
-        carrier = Carrier.objects.filter(pk=carrier_id, organization_id=item.organization_id).first()
+        carrier = item.carriers.filter(pk=carrier_id, is_active=True).first()
         if carrier is None:
-            raise DomainError(_("只能选择本单位的公开载体。"), field="carrier")
+            raise DomainError(_("“公开载体”只能选择本事项选用的、在用的载体。"), field="carrier")
     elif item.scope == Scope.EXTERNAL:
         raise DomainError(_("对外公开事项的佐证须注明公开载体。"), field="carrier")
     if uploaded_file is not None:
@@ -527,6 +599,15 @@ def item_inspect(*, actor, item_id, result, note="", finding_kind=FindingKind.EV
         raise InvalidTransition(_("只能检查已公开的事项。"), field="state")
     if result == InspectionResult.PROBLEM and not (note or "").strip():
         raise DomainError(_("检查发现问题时必须写明问题。"), field="note")
+    if result == InspectionResult.PASSED:
+        # R14 step 3: "passed" means the item was seen on every carrier it names.
+        missing = carriers_without_evidence(item)
+        if missing:
+            raise DomainError(
+                _("以下公开载体尚无公开佐证，不能判定为“合格”：%(carriers)s。请先记录佐证，或判定为“存在问题”。")
+                % {"carriers": _("、").join(str(carrier) for carrier in missing)},
+                field="result", code="evidence_missing", rule="R14",
+            )
     previous = item.inspection_result
     item.inspection_result, item.inspection_note = result, note
     item.inspected_by, item.inspected_at = actor, timezone.now()
@@ -606,7 +687,10 @@ def feedback_submit(*, organization_id, content, item_id=None, name="", contact=
         from .selectors import item_list_public
 
         if not item_list_public().filter(pk=item_id, organization_id=organization.pk).exists():
-            raise DomainError(_("找不到该公开事项。"), field="item")
+            raise DomainError(
+                _("该公开事项已不在公开期内，不能再针对它提意见建议；您填写的内容已保留，可以直接向本单位提交。"),
+                field="item", code="item_not_on_display", rule="R18",
+            )
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -757,30 +841,36 @@ def _lock_rectification(rectification_id):
     return Rectification.objects.select_for_update().get(pk=rectification_id)
 
 
-def _set_rectification(rectification, state, *, actor, action, reason="", fields=None):
+def _set_rectification(rectification, state, *, actor, action, reason="", fields=None, data=None):
     previous = rectification.state
     rectification.state = state
     for name, value in (fields or {}).items():
         setattr(rectification, name, value)
     rectification.save(update_fields=["state", *(fields or {})])
-    audit_record(actor=actor, action=action, target=rectification, from_state=previous, to_state=state, reason=reason)
+    audit_record(actor=actor, action=action, target=rectification, from_state=previous, to_state=state, reason=reason,
+                 data=data)
     return rectification
 
 
 @transaction.atomic
 def rectification_report(*, actor, rectification_id, report):
-    """The organisation reports what it changed; the office then re-checks."""
+    """The organisation reports what it changed; the office then re-checks.
+
+    `report` on the notice holds the latest report; every report stays in the audit record (its text
+    as the reason), so the whole exchange of reports and send-backs can be read back (R20)."""
     rectification = _lock_rectification(rectification_id)
     _require(actor, "disclosure.report_rectification", rectification)
     if rectification.state == RectificationState.REPORTED:
         return rectification
     if rectification.state not in (RectificationState.ISSUED, RectificationState.RETURNED):
         raise InvalidTransition(_("该整改通知已销号。"), field="state")
-    if not (report or "").strip():
+    report = (report or "").strip()
+    if not report:
         raise DomainError(_("请写明整改情况。"), field="report")
     return _set_rectification(rectification, RectificationState.REPORTED, actor=actor,
-                              action="disclosure.rectification.report",
-                              fields={"report": report, "reported_at": timezone.now()})
+                              action="disclosure.rectification.report", reason=report,
+                              fields={"report": report, "reported_at": timezone.now()},
+                              data={"report": report})
 
 
 @transaction.atomic

@@ -41,7 +41,8 @@ def record_overdue_feedback_task():
 
 # Beat runs in CELERY_TIMEZONE = Asia/Shanghai. Jobs judge "today" themselves, so an extra or
 # missed run is harmless: publish every 15 minutes (prompt items soon after approval, window
-# days from just after midnight), archive nightly, reminders daily (they act on the 25th/8th only),
+# days from just after midnight), archive nightly, reminders daily (they act from the 25th to the month
+# end and from the 8th to the 10th, so a lost run is caught up; one reminder per window and kind),
 # the missed-entry check on the 11th (and again on the 12th in case the 11th's run was lost),
 # overdue feedback daily.
 BEAT_SCHEDULE = {

@@ -9,3 +9,11 @@ def pct(rate):
     if rate is None:
         return "—"
     return f"{rate * 100:.1f}%"
+
+
+@register.filter
+def rate_bar(rate):
+    """A small bar picture of a 0–1 rate (empty for None)."""
+    from ..charts import rate_bar as draw
+
+    return draw(rate)

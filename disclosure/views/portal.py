@@ -25,13 +25,14 @@ from qujing_disclosure.core.audit import history_for
 from qujing_disclosure.core.errors import DomainError, NotPermitted
 from qujing_disclosure.core.portal import portal_menu
 
-from .. import charts, selectors, services
+from .. import charts, dates, selectors, services
 from ..enums import (
     EDITABLE_STATES,
     FEEDBACK_OPEN_STATES,
     RECTIFICATION_OPEN_STATES,
     FeedbackState,
     FindingState,
+    InspectionResult,
     ItemState,
     RectificationState,
 )
@@ -309,6 +310,32 @@ _ACTION_LABELS = {
 }
 
 
+_RECTIFICATION_ACTION_LABELS = {
+    "disclosure.rectification.issue": gettext_lazy("下发整改通知"),
+    "disclosure.rectification.report": gettext_lazy("报告整改情况"),
+    "disclosure.rectification.return": gettext_lazy("复查：退回重改"),
+    "disclosure.rectification.close": gettext_lazy("复查：销号"),
+}
+
+
+def _state_label(code, enums):
+    for enum in enums:
+        if code in enum.values:
+            return enum(code).label
+    return code
+
+
+def _timeline(history, *, actions, states):
+    """Audit entries ready to show: `.label` (what was done) and `.state_label`/`.from_label` (the states,
+    by their translated names rather than their codes)."""
+    entries = list(history)
+    for entry in entries:
+        entry.label = actions.get(entry.action, entry.action)
+        entry.state_label = _state_label(entry.to_state, states) if entry.to_state else ""
+        entry.from_label = _state_label(entry.from_state, states) if entry.from_state else ""
+    return entries
+
+
 def _item_forms(request, item, posted=None, bound_action=None):
     """The action forms this user may use on this item now (one bound form when re-showing errors)."""
     user = request.user
@@ -328,7 +355,7 @@ def _item_forms(request, item, posted=None, bound_action=None):
             and not own:
         forms["review"] = make("review", ReviewForm)
     if own and item.state in (ItemState.PUBLISHED, ItemState.ARCHIVED):
-        forms["evidence"] = make("evidence", EvidenceForm, organization=item.organization)
+        forms["evidence"] = make("evidence", EvidenceForm, item=item)
     if own and item.state == ItemState.PUBLISHED:
         forms["end"] = make("end", EndForm)
     if item.published_on and user.has_perm("disclosure.inspect_item", item):
@@ -339,11 +366,11 @@ def _item_forms(request, item, posted=None, bound_action=None):
 @_roles(*READERS)
 def item_detail(request, pk, *, posted=None, bound_action=None, status=200):
     item = selectors.item_get_for(request.user, pk)
-    history = list(history_for(item))
-    for entry in history:
-        entry.label = _ACTION_LABELS.get(entry.action, entry.action)
+    history = _timeline(history_for(item), actions=_ACTION_LABELS, states=(ItemState, InspectionResult))
     own = request.user.has_perm("disclosure.edit_item", item)
+    proof, loose_evidence = selectors.item_proof(item)
     return _render(request, "disclosure/portal/item_detail.html", {
+        "proof": proof, "loose_evidence": loose_evidence, "min_display_days": dates.min_display_days(),
         "item": item, "history": history, "forms": _item_forms(request, item, posted, bound_action),
         "own": own, "editable": own and item.state in EDITABLE_STATES,
         "may_publish": own and item.state == ItemState.APPROVED,
@@ -402,7 +429,7 @@ def item_action(request, pk, action):
                                      reason=form.cleaned_data["reason"])
                 messages.success(request, _("审查已记录。"))
         elif action == "evidence":
-            form = EvidenceForm(request.POST, request.FILES, organization=item.organization)
+            form = EvidenceForm(request.POST, request.FILES, item=item)
             if form.is_valid():
                 d = form.cleaned_data
                 services.item_record_evidence(actor=user, item_id=item.pk, kind=d["kind"],
@@ -608,41 +635,45 @@ def rectification_detail(request, pk):
         elif not (may_report or may_check):
             raise Http404()
     notice.overdue = services.rectification_is_overdue(notice)
+    history = _timeline(history_for(notice), actions=_RECTIFICATION_ACTION_LABELS, states=(RectificationState,))
     return _render(request, "disclosure/portal/rectification_detail.html", {
         "notice": notice, "report_form": report_form, "check_form": check_form,
-        "history": history_for(notice),
+        "history": history, "exchange": selectors.rectification_exchange(notice, history),
     })
 
 
 # --- compliance board (R16–R20) --------------------------------------------------------------
 @_roles(*REVIEWERS)
 def board(request):
+    """The compliance board: the whole city (全市, by default for staff) or one jurisdiction; a county
+    office sees only its own (any other choice is 404)."""
     from sites.models import Jurisdiction
 
-    jurisdiction = request.GET.get("jurisdiction")
-    jurisdiction_id = int(jurisdiction) if jurisdiction and jurisdiction.isdigit() else None
-    if sees_everything(request.user) and jurisdiction_id is None:
-        # The whole city at once would be hundreds of rows: start from the first jurisdiction.
-        first = Jurisdiction.objects.filter(organizations__isnull=False).order_by("sort_order", "id").first()
-        jurisdiction_id = first.pk if first else None
-    data = selectors.board_for(request.user, jurisdiction_id=jurisdiction_id)
+    user = request.user
+    jurisdiction = selectors.board_jurisdiction_for(user, request.GET.get("jurisdiction"))
+    jurisdiction_id = jurisdiction.pk if jurisdiction else None
+    data = selectors.board_for(user, jurisdiction_id=jurisdiction_id)
     for row in data["rows"]:
         row["svg"] = charts.compliance_strip(row["calendar"])
+    staff = sees_everything(user)
     return _render(request, "disclosure/portal/board.html", {
         **data,
-        "jurisdictions": Jurisdiction.objects.order_by("sort_order", "id") if sees_everything(request.user) else [],
+        "jurisdictions": Jurisdiction.objects.order_by("sort_order", "id") if staff else [],
+        "jurisdiction": jurisdiction,
         "jurisdiction_id": jurisdiction_id,
+        # What the export and the picker send back: "all" for the whole city, else the jurisdiction's id.
+        "scope_value": str(jurisdiction_id) if jurisdiction_id else selectors.CITY_WIDE,
+        "city_wide": jurisdiction is None,
         "legend": charts.LEGEND,
-        "overdue_feedback": selectors.open_feedback_overdue_for(request.user)[:50],
+        "overdue_feedback": selectors.open_feedback_overdue_for(user, jurisdiction_id=jurisdiction_id)[:50],
         "month_options": data["months"],
     })
 
 
 @_roles(*REVIEWERS)
 def board_export(request):
+    """The month's compliance report as Excel, for the same scope as the board (404 outside it)."""
     from ..exports import monthly_compliance_workbook
 
-    month = request.GET.get("month", "")
-    jurisdiction = request.GET.get("jurisdiction")
-    jurisdiction_id = int(jurisdiction) if jurisdiction and jurisdiction.isdigit() else None
-    return monthly_compliance_workbook(request.user, month=month, jurisdiction_id=jurisdiction_id)
+    jurisdiction = selectors.board_jurisdiction_for(request.user, request.GET.get("jurisdiction"))
+    return monthly_compliance_workbook(request.user, month=request.GET.get("month", ""), jurisdiction=jurisdiction)

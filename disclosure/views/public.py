@@ -78,6 +78,13 @@ def feedback_create(request, pk):
             feedback = services.feedback_submit(organization_id=pk, item_id=d["item"], content=d["content"],
                                                 name=d["name"], contact=d["contact"])
         except DomainError as exc:
+            if exc.field == "item":
+                # R18: the item has left display. Keep what the visitor typed and let the next submit go to
+                # the organisation itself (the hidden item reference is dropped), with the reason shown.
+                data = request.POST.copy()
+                data["item"] = ""
+                form = PublicFeedbackForm(data)
+                form.is_valid()
             add_domain_error(form, exc)
         else:
             messages.success(request, _("已收到您的意见建议。请记下回执码，凭码查看答复。"))

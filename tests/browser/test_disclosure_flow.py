@@ -108,3 +108,49 @@ def test_item_from_draft_to_public_page_and_feedback_answered(
     page.wait_for_url(re.compile(rf"/feedback/{code}/$"))
     assert page.inner_text("#feedback-answer") == "已加装照明灯，感谢您的建议。"
     assert page.inner_text("#feedback-state") == "已答复"
+
+
+def _fits(page):
+    """Nothing wider than the phone: no sideways scrolling, every calendar fully on screen."""
+    width = page.evaluate("window.innerWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    # Tables scroll sideways inside their wrapper, which the page width does not show: check each wrapper.
+    assert page.evaluate(
+        "Array.from(document.querySelectorAll('.table-wrap')).filter(w => w.scrollWidth > w.clientWidth + 1).length"
+    ) == 0
+    rights = page.evaluate(
+        "Array.from(document.querySelectorAll('svg.compliance')).map(s => s.getBoundingClientRect().right)")
+    assert all(right <= width for right in rights)
+    return rights
+
+
+def test_board_and_catalogue_fit_a_390px_phone(
+    transactional_db, live_server, phone_page, portal_login, artifacts, org, county_user, org_user,
+):
+    page = phone_page
+    web = df.CarrierFactory(organization=org, kind="web_page", name="党务公开网页专栏", location="",
+                            url="https://dwgk.qj.example.cn/organisations/qilin/nanning-street/baishijiang/disclosure/")
+    board = df.CarrierFactory(organization=org, name="社区党务公开栏", location="社区党群服务中心一楼大厅东侧")
+    entry = df.EntryFactory(organization=org, title="重要情况通报", forms=["board", "website"])
+    entry.carriers.set([board, web])
+    today = timezone.localdate()
+    for months_ago in range(0, 12, 2):
+        day = dates.add_months(today, -months_ago).replace(day=3)
+        if day <= today:
+            df.published_item(day, entry=entry)
+
+    portal_login(page, county_user.username, PASSWORD)
+    page.goto(f"{live_server.url}/portal/disclosure/board/")
+    rights = _fits(page)
+    assert len(rights) == 1
+    assert page.locator("svg.compliance rect").count() == 12  # all twelve months drawn and on screen
+    page.locator("svg.compliance").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "disclosure-board-390.png"))
+    _logout(page)
+
+    portal_login(page, org_user.username, PASSWORD)
+    page.goto(f"{live_server.url}/portal/disclosure/catalogue/")
+    _fits(page)
+    assert "dwgk.qj.example.cn" in page.inner_text(f"#carrier-{web.pk}")
+    page.locator(f"#carrier-{web.pk}").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "disclosure-catalogue-390.png"))

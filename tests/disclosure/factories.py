@@ -69,6 +69,7 @@ class ItemFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Item
+        skip_postgeneration_save = True
 
     entry = factory.SubFactory(EntryFactory)
     organization = factory.SelfAttribute("entry.organization")
@@ -83,6 +84,16 @@ class ItemFactory(factory.django.DjangoModelFactory):
     due_by = factory.LazyAttribute(lambda o: dates.due_by(o.publish_on, prompt=o.time_type == TimeType.PROMPT))
     state = ItemState.DRAFT
     created_by = factory.SubFactory(f.UserFactory)
+
+    @factory.post_generation
+    def carriers(obj, create, extracted, **kwargs):
+        """An external item names its entry's carriers (like item_create), unless given `carriers=[…]`."""
+        if not create:
+            return
+        if extracted is not None:
+            obj.carriers.set(extracted)
+        elif obj.scope == Scope.EXTERNAL:
+            obj.carriers.set(obj.entry.carriers.all())
 
 
 def published_item(published_on, **kw):

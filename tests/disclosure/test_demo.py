@@ -34,3 +34,82 @@ def test_demo_loads_a_year_of_realistic_disclosure_and_is_idempotent():
     assert {ItemState.DRAFT, ItemState.SUBMITTED, ItemState.INITIAL_APPROVED, ItemState.APPROVED, ItemState.RETURNED} <= unit_states
     demo.load()
     assert (CatalogueEntry.objects.count(), Item.objects.count(), Finding.objects.count(), Feedback.objects.count()) == counts
+
+
+# --- variety (R12 统筹兼顾, R13 carriers, R14 proof, R15 series, R20 exchanges) -----------------------------
+@pytest.fixture(scope="module")
+def demo_loaded(django_db_setup, django_db_blocker):
+    """The sites and disclosure demo loaded once for these tests, rolled back afterwards."""
+    from django.db import transaction
+
+    from sites import demo as sites_demo
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        sites_demo.load()
+        demo.load()
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_demo_catalogues_cover_every_field(demo_loaded):
+    from disclosure.enums import Field
+
+    assert set(CatalogueEntry.objects.values_list("field", flat=True)) == set(Field.values)
+    assert set(Item.objects.exclude(published_on=None).values_list("field", flat=True)) == set(Field.values)
+
+
+@pytest.mark.django_db
+def test_demo_carriers_are_of_several_kinds_and_each_can_be_found(demo_loaded):
+    from disclosure.enums import CarrierKind
+    from disclosure.models import Carrier
+    from disclosure.services import CARRIER_LOCATING_FIELD
+
+    kinds = set(Carrier.objects.values_list("kind", flat=True))
+    assert {CarrierKind.BOARD, CarrierKind.WEB_PAGE, CarrierKind.SCREEN, CarrierKind.KIOSK, CarrierKind.ACCOUNT} <= kinds
+    for kind, field in CARRIER_LOCATING_FIELD.items():
+        assert not Carrier.objects.filter(kind=kind, **{field: ""}).exists()  # R12: locating information
+    unit_kinds = set(Carrier.objects.filter(organization__name=demo.UNIT_ORGANIZATION[1]).values_list("kind", flat=True))
+    assert {CarrierKind.BOARD, CarrierKind.WEB_PAGE, CarrierKind.SCREEN, CarrierKind.KIOSK, CarrierKind.ACCOUNT} <= unit_kinds
+
+
+@pytest.mark.django_db
+def test_demo_external_items_name_their_carriers_and_inspected_ones_have_proof(demo_loaded):
+    from disclosure.services import carriers_without_evidence
+
+    external = Item.objects.filter(scope=Scope.EXTERNAL).exclude(published_on=None)
+    assert not external.filter(carriers=None).exists()
+    inspected = list(Item.objects.filter(inspection_result="passed").order_by("id"))
+    assert len(inspected) > 100
+    assert [item.pk for item in inspected[::25] if carriers_without_evidence(item)] == []
+    assert Item.objects.filter(inspection_result="passed", scope=Scope.EXTERNAL, evidence=None).count() == 0
+    assert Item.objects.filter(inspection_result="passed", scope=Scope.INTERNAL, evidence=None).count() == 0
+
+
+@pytest.mark.django_db
+def test_demo_has_repeated_series_and_attachments(demo_loaded):
+    from disclosure.models import Attachment
+
+    linked = Item.objects.exclude(previous=None).select_related("previous")
+    assert linked.count() >= 10
+    for item in linked[:20]:
+        assert (item.previous.entry_id, item.previous.scope) == (item.entry_id, item.scope)
+        assert item.series_id is not None and item.previous.publish_on < item.publish_on
+    assert Item.objects.filter(organization__name=demo.UNIT_ORGANIZATION[1]).exclude(series=None).exists()
+    assert Attachment.objects.filter(item__state=ItemState.PUBLISHED, item__scope=Scope.EXTERNAL).count() >= 5
+
+
+@pytest.mark.django_db
+def test_demo_rectifications_carry_their_exchange(demo_loaded):
+    from disclosure import selectors
+    from qujing_disclosure.core.audit import history_for
+
+    reported_twice = 0
+    for notice in Rectification.objects.exclude(state=RectificationState.ISSUED):
+        rounds = selectors.rectification_exchange(notice, list(history_for(notice)))
+        assert rounds and rounds[-1]["report"] == notice.report
+        reported_twice += len(rounds) > 1
+    assert reported_twice >= 2
+    unit_notice = Rectification.objects.get(organization__name=demo.UNIT_ORGANIZATION[1], finding__kind="evidence")
+    rounds = selectors.rectification_exchange(unit_notice, list(history_for(unit_notice)))
+    assert [r["outcome"] for r in rounds] == ["returned", None]

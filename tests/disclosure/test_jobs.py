@@ -217,6 +217,7 @@ def test_prompt_item_is_published_on_commit_after_review(org, county_user):
 
     org_user = f.organization_user(org, username="prompt_user")
     entry = df.EntryFactory(organization=org)
+    entry.carriers.set([df.CarrierFactory(organization=org)])  # an external item names its carriers (R13)
     with time_machine.travel(datetime.datetime(2026, 6, 20, 10, tzinfo=SH), tick=False):
         item = services.item_create(actor=org_user, entry_id=entry.pk, title="突发事件处置情况", content="…",
                                     time_type=TimeType.PROMPT, publish_on=D(2026, 6, 20), display_until=D(2026, 7, 10))

@@ -26,7 +26,7 @@ def at(day):
 def item_post(entry, **kw):
     data = {"entry": entry.pk, "title": "6月党费收缴情况", "content": "应缴12人，实缴12人", "field": "party",
             "scope": "external", "forms": ["board"], "time_type": "staged", "publish_on": "2026-06-02",
-            "display_until": "2026-06-30"}
+            "display_until": "2026-06-30", "carriers": [c.pk for c in entry.carriers.all()]}
     data.update(kw)
     return data
 
