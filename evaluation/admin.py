@@ -3,6 +3,7 @@ workflow state is read-only and changes only through the services (actions call 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from qujing_disclosure.core.access import is_municipal
@@ -21,6 +22,7 @@ from .models import (
     Objection,
     Publicity,
     Revocation,
+    Score,
     Scorecard,
     SubsidyPayment,
     Team,
@@ -31,19 +33,58 @@ class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Watched by the municipal office, never edited here: state changes only through the services."""
 
 
+def _raise_as_validation_error(error, fields):
+    """A service's DomainError on the admin form: on its field when the form has it, else above the form."""
+    if error.field in fields:
+        raise ValidationError({error.field: str(error.message)})
+    raise ValidationError(str(error.message))
+
+
 class CriterionForm(forms.ModelForm):
+    """One criterion; its checks are the service's (criterion_check), run in clean() so a refused
+    change keeps the input and shows the message on the field."""
+
     methods = forms.MultipleChoiceField(label=_("考评方式"), choices=services.Method.choices, widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = Criterion
         fields = ["order", "group", "name", "max_points", "methods", "guidance", "rules", "fed_by_democratic"]
 
+    def clean(self):
+        data = super().clean()
+        if data.get("DELETE") or self.errors:
+            return data
+        table = EvaluationTable.objects.filter(pk=self.instance.table_id).first() if self.instance.table_id else None
+        try:
+            if table is None:  # a new table: only the criterion's own checks
+                services.validate_methods(data.get("methods"))
+                if not data.get("methods"):
+                    raise DomainError(_("每个考评项目至少选择一种考评方式（R4）。"), field="methods", rule="R4")
+            else:
+                services.criterion_check(table=table, criterion=self.instance if self.instance.pk else None,
+                                         max_points=data.get("max_points"), methods=data.get("methods"))
+        except DomainError as error:
+            _raise_as_validation_error(error, self.fields)
+        return data
+
+
+class CriterionFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        # Errors of forms marked for deletion are ignored by Django: refuse a deletion here, in words
+        # (before the base clean, whose uniqueness pass would raise the admin's generic "protected" text).
+        for form in self.forms:
+            if getattr(form, "cleaned_data", {}).get("DELETE") and form.instance.pk and Score.objects.filter(criterion_id=form.instance.pk).exists():
+                raise ValidationError(_("“%(name)s”已有考评人员评分，不能删除。") % {"name": form.instance.name})
+        super().clean()
+
 
 class CriterionInline(MunicipalAdminMixin, admin.StackedInline):
-    """The criteria of a table; `obj` is the table. Locked once a scorecard is submitted."""
+    """The criteria of a table; `obj` is the table. Locked once a scorecard is submitted.
+    Saved through the services (EvaluationTableAdmin.save_formset), each change audited."""
 
     model = Criterion
     form = CriterionForm
+    formset = CriterionFormSet
     extra = 0
 
     def _editable(self, request, obj):
@@ -60,10 +101,18 @@ class CriterionInline(MunicipalAdminMixin, admin.StackedInline):
         return obj is not None and self._editable(request, obj)
 
 
+class EvaluationTableForm(forms.ModelForm):
+    class Meta:
+        model = EvaluationTable
+        fields = ["round", "title", "note"]
+
+
 @admin.register(EvaluationTable)
 class EvaluationTableAdmin(MunicipalAdminMixin, admin.ModelAdmin):
-    """The quantitative evaluation table; locked once a scorecard of the round is submitted."""
+    """The quantitative evaluation table; locked once a scorecard of the round is submitted.
+    The table and its criteria are written by the services (audited), not by the admin's own save."""
 
+    form = EvaluationTableForm
     list_display = ("round", "title", "total")
     fields = ("round", "title", "note")
     inlines = [CriterionInline]
@@ -75,9 +124,33 @@ class EvaluationTableAdmin(MunicipalAdminMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return ("round",) if obj else ()
 
+    def save_model(self, request, obj, form, change):
+        table = services.table_save(actor=request.user, round_id=obj.round_id, title=obj.title, note=obj.note,
+                                    table_id=obj.pk if change else None)
+        obj.pk = table.pk
+
     def save_formset(self, request, form, formset, change):
-        super().save_formset(request, form, formset, change)
-        total = form.instance.total_points
+        if formset.model is not Criterion:
+            return super().save_formset(request, form, formset, change)
+        table = form.instance
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for item in formset.deleted_forms:
+            if item.instance.pk:
+                services.criterion_delete(actor=request.user, criterion_id=item.instance.pk)
+                formset.deleted_objects.append(item.instance)
+        for item in formset.forms:
+            if item in formset.deleted_forms or not item.has_changed():
+                continue
+            data = item.cleaned_data
+            criterion = services.criterion_save(
+                actor=request.user, table_id=table.pk, criterion_id=item.instance.pk, group=data["group"], name=data["name"],
+                max_points=data["max_points"], guidance=data.get("guidance", ""), methods=data["methods"], rules=data.get("rules", ""),
+                fed_by_democratic=data.get("fed_by_democratic", False), order=data.get("order") or 0)
+            if item.instance.pk:
+                formset.changed_objects.append((criterion, item.changed_data))
+            else:
+                formset.new_objects.append(criterion)
+        total = EvaluationTable.objects.get(pk=table.pk).total_points
         if total != 100:
             messages.warning(request, _("考评表满分为 %(total)s 分（默认模板为 100 分），请确认。") % {"total": total})
 
@@ -117,14 +190,27 @@ class TeamAdmin(MunicipalAdminMixin, admin.ModelAdmin):
 
 
 class InspectionForm(forms.ModelForm):
+    """R20: the service's date checks run in clean(), so a refused date keeps the input and no success appears."""
+
     class Meta:
         model = Inspection
-        fields = ["organization", "kind", "inspected_on", "inspectors", "findings", "rating", "rectification_due"]
+        fields = ["organization", "kind", "inspected_on", "inspectors", "findings", "rating", "rectification_due", "rectified_on"]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or not data.get("inspected_on"):
+            return data
+        try:
+            services.inspection_check(inspected_on=data["inspected_on"], rectification_due=data.get("rectification_due"),
+                                      rectified_on=data.get("rectified_on"))
+        except DomainError as error:
+            _raise_as_validation_error(error, self.fields)
+        return data
 
 
 @admin.register(Inspection)
 class InspectionAdmin(MunicipalAdminMixin, admin.ModelAdmin):
-    """R20: daily inspections and special checks."""
+    """R20: daily inspections and special checks, recorded and corrected through the services (audited)."""
 
     form = InspectionForm
     list_display = ("organization", "jurisdiction", "kind", "inspected_on", "rating", "rectification_due", "rectified_on")
@@ -133,21 +219,43 @@ class InspectionAdmin(MunicipalAdminMixin, admin.ModelAdmin):
     raw_id_fields = ("organization",)
     date_hierarchy = "inspected_on"
 
+    def get_readonly_fields(self, request, obj=None):
+        return ("organization",) if obj else ()
+
+    def get_fields(self, request, obj=None):
+        fields = list(InspectionForm.Meta.fields)
+        return fields if obj else [f for f in fields if f != "rectified_on"]
+
     def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
         if change:
-            return super().save_model(request, obj, form, change)
-        try:
-            created = services.inspection_record(actor=request.user, **{k: form.cleaned_data[k] for k in InspectionForm.Meta.fields if k != "organization"},
-                                                 organization_id=form.cleaned_data["organization"].pk)
-            obj.pk = created.pk
-        except DomainError as error:
-            messages.error(request, str(error.message))
+            services.inspection_update(actor=request.user, inspection_id=obj.pk,
+                                       **{k: data[k] for k in services.INSPECTION_EDITABLE if k in data})
+            return
+        created = services.inspection_record(
+            actor=request.user, organization_id=data["organization"].pk, kind=data["kind"], inspected_on=data["inspected_on"],
+            findings=data["findings"], rating=data["rating"], inspectors=data.get("inspectors", ""),
+            rectification_due=data.get("rectification_due"))
+        obj.pk = created.pk
 
 
 class CaseStoryForm(forms.ModelForm):
+    """R8a: the service's checks (title, body, photo type) run in clean()."""
+
     class Meta:
         model = CaseStory
         fields = ["designation", "title", "body", "photo"]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        photo = data.get("photo") if "photo" in self.changed_data and isinstance(data.get("photo"), UploadedFile) else None
+        try:
+            services.story_check(title=data.get("title"), body=data.get("body"), photo=photo)
+        except DomainError as error:
+            _raise_as_validation_error(error, self.fields)
+        return data
 
 
 @admin.register(CaseStory)
@@ -160,14 +268,15 @@ class CaseStoryAdmin(MunicipalAdminMixin, admin.ModelAdmin):
     raw_id_fields = ("designation",)
     actions = ["publish", "withdraw"]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ("designation",) if obj else ()
+
     def save_model(self, request, obj, form, change):
-        try:
-            photo = form.cleaned_data.get("photo") if "photo" in form.changed_data else None
-            story = services.story_save(actor=request.user, designation_id=form.cleaned_data["designation"].pk, title=obj.title, body=obj.body,
-                                        photo=photo or None, story_id=obj.pk if change else None)
-            obj.pk = story.pk
-        except DomainError as error:
-            messages.error(request, str(error.message))
+        data = form.cleaned_data
+        photo = data.get("photo") if "photo" in form.changed_data and isinstance(data.get("photo"), UploadedFile) else None
+        story = services.story_save(actor=request.user, designation_id=obj.designation_id, title=data["title"], body=data["body"],
+                                    photo=photo, story_id=obj.pk if change else None)
+        obj.pk = story.pk
 
     def _set(self, request, queryset, status):
         for story in queryset:

@@ -8,26 +8,98 @@ running publicity and creates objections, nothing more. Out of scope → 404; re
 import datetime
 
 from django.conf import settings
+from django.http import FileResponse
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 from django_ratelimit.decorators import ratelimit
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, Throttled
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
+from rest_framework.reverse import reverse
 
-from qujing_disclosure.core.access import in_own_jurisdiction, is_county, sees_everything
+from qujing_disclosure.core.access import in_own_jurisdiction, is_county, is_evaluator, sees_everything
+from qujing_disclosure.core.models import User
+from sites.models import Designation
 
 from . import selectors, services
-from .enums import CandidateKind, DeliberationDecision, ObjectionState
-from .models import Assignment, Candidate, Inspection, Objection, Publicity, Score, Scorecard, SubsidyPayment
+from .enums import ASSIGNMENT_ACTIVE_STATES, AssignmentState, CandidateKind, DeliberationDecision, ObjectionState, StoryStatus
+from .models import (
+    Assignment,
+    Candidate,
+    CaseStory,
+    Criterion,
+    Deliberation,
+    DemocraticEvaluation,
+    EvaluationTable,
+    Evidence,
+    Inspection,
+    Objection,
+    Publicity,
+    Score,
+    Scorecard,
+    SubsidyPayment,
+    Team,
+)
 
 TAG = "考评 Evaluation"
+XLSX = {(200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY}
 
 
 # --- serializers ----------------------------------------------------------------------------
+class CriterionSerializer(serializers.ModelSerializer):
+    method_labels = serializers.ListField(child=serializers.CharField(), read_only=True, help_text=_("考评方式的名称（R4）"))
+
+    class Meta:
+        model = Criterion
+        fields = ["id", "group", "name", "max_points", "guidance", "methods", "method_labels", "rules", "fed_by_democratic", "order"]
+        read_only_fields = fields
+
+
+class EvaluationTableSerializer(serializers.ModelSerializer):
+    """A round's quantitative evaluation table with its criteria: maxima, allowed methods (R4), guidance."""
+
+    total_points = serializers.DecimalField(max_digits=6, decimal_places=2, read_only=True)
+    pass_mark = serializers.DecimalField(source="round.pass_mark", max_digits=5, decimal_places=2, read_only=True)
+    locked = serializers.SerializerMethodField(help_text=_("已有提交的评分，考评表不能再修改"))
+    criteria = CriterionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = EvaluationTable
+        fields = ["id", "round", "title", "note", "total_points", "pass_mark", "locked", "criteria"]
+        read_only_fields = fields
+
+    def get_locked(self, obj) -> bool:
+        return services.table_is_locked(obj)
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "criterion", "title", "size", "uploaded_at", "url"]
+        read_only_fields = fields
+
+    def get_url(self, obj) -> str:
+        return obj.file.url
+
+
+class EvidenceInputSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    title = serializers.CharField(required=False, allow_blank=True, max_length=120)
+    criterion = serializers.IntegerField(required=False, allow_null=True, help_text=_("所佐证的考评项目（可选）"))
+
+
+class SuggestionSerializer(serializers.Serializer):
+    criterion = serializers.IntegerField()
+    suggested_points = serializers.DecimalField(max_digits=5, decimal_places=2, help_text=_("民主测评满意率 × 该项分值（R19）"))
+
+
 class ScoreSerializer(serializers.ModelSerializer):
     criterion_name = serializers.CharField(source="criterion.name", read_only=True)
 
@@ -46,21 +118,57 @@ class ScorecardSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class OwnScorecardSerializer(ScorecardSerializer):
+    """One's own scorecard (and staff's view of it): with the evidence files."""
+
+    evidence = EvidenceSerializer(many=True, read_only=True)
+
+    class Meta(ScorecardSerializer.Meta):
+        fields = [*ScorecardSerializer.Meta.fields, "evidence"]
+        read_only_fields = fields
+
+
 class AssignmentSerializer(serializers.ModelSerializer):
     organization = serializers.CharField(source="candidate.organization.name", read_only=True)
     jurisdiction = serializers.CharField(source="candidate.jurisdiction.name", read_only=True)
     round = serializers.IntegerField(source="candidate.round_id", read_only=True)
+    evaluator_name = serializers.SerializerMethodField()
     scorecard = serializers.SerializerMethodField()
+    suggested_points = serializers.SerializerMethodField(help_text=_("民主测评折算的建议得分（R19），声明无利益冲突后可见"))
 
     class Meta:
         model = Assignment
-        fields = ["id", "candidate", "round", "organization", "jurisdiction", "state", "declared_at", "scorecard"]
+        fields = ["id", "candidate", "round", "organization", "jurisdiction", "evaluator", "evaluator_name", "state", "declared_at",
+                  "withdrawn_at", "withdraw_reason", "scorecard", "suggested_points"]
         read_only_fields = fields
 
-    @extend_schema_field(ScorecardSerializer(allow_null=True))
+    def get_evaluator_name(self, obj) -> str:
+        return str(obj.evaluator)
+
+    @extend_schema_field(OwnScorecardSerializer(allow_null=True))
     def get_scorecard(self, obj):
         card = getattr(obj, "scorecard", None) if hasattr(obj, "scorecard") else None
-        return ScorecardSerializer(card).data if card else None
+        return OwnScorecardSerializer(card, context=self.context).data if card else None
+
+    @extend_schema_field(SuggestionSerializer(many=True))
+    def get_suggested_points(self, obj):
+        # Like the materials, the democratic evaluation opens once no conflict is declared (R5); staff always.
+        if obj.state != AssignmentState.DECLARED and not sees_everything(self.context["request"].user):
+            return []
+        criteria = self.context.get("criteria", {}).get(obj.candidate.round_id)
+        if criteria is None:
+            criteria = list(Criterion.objects.filter(table__round_id=obj.candidate.round_id))
+        rows = [{"criterion": pk, "suggested_points": value} for pk, value in selectors.suggested_points(obj.candidate, criteria).items()]
+        return SuggestionSerializer(rows, many=True).data
+
+
+class AssignmentCreateSerializer(serializers.Serializer):
+    candidate = serializers.IntegerField()
+    evaluator = serializers.IntegerField()
+
+
+class ReasonInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
 
 
 class DeclarationSerializer(serializers.Serializer):
@@ -86,7 +194,7 @@ class CandidateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Candidate
-        fields = ["id", "round", "kind", "organization", "jurisdiction", "outcome", "results"]
+        fields = ["id", "round", "kind", "application", "designation", "organization", "jurisdiction", "team", "outcome", "results"]
         read_only_fields = fields
 
     def get_results(self, obj) -> dict | None:
@@ -156,6 +264,10 @@ class ObjectionStaffSerializer(serializers.ModelSerializer):
         return getattr(obj, "overdue", None)
 
 
+class InvestigateSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000)
+
+
 class ObjectionAnswerSerializer(serializers.Serializer):
     upheld = serializers.BooleanField()
     reply = serializers.CharField(max_length=3000)
@@ -171,14 +283,21 @@ class InspectionSerializer(serializers.ModelSerializer):
 
 # --- viewsets -------------------------------------------------------------------------------
 @extend_schema(tags=[TAG])
-class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
-    """An evaluator's own assignments; declare (R5), save and submit the scorecard (R4)."""
+class AssignmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """An evaluator's own assignments; declare (R5), save and submit the scorecard (R4), attach evidence.
+    Staff read every assignment, assign an evaluator (R5 checked) and withdraw an assignment (recorded)."""
 
     serializer_class = AssignmentSerializer
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
-        return selectors.assignment_list_for(self.request.user).prefetch_related("scorecard__scores__criterion").order_by("pk")
+        return (selectors.assignment_list_for(self.request.user).select_related("candidate__democratic")
+                .prefetch_related("scorecard__scores__criterion", "scorecard__evidence").order_by("pk"))
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["criteria"] = _CriteriaByRound()
+        return context
 
     def _own(self):
         assignment = self.get_object()
@@ -186,8 +305,24 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
             raise NotFound()
         return assignment
 
-    def _fresh(self, pk):
-        return Response(AssignmentSerializer(self.get_queryset().get(pk=pk), context={"request": self.request}).data)
+    def _fresh(self, pk, status_code=status.HTTP_200_OK):
+        return Response(AssignmentSerializer(self.get_queryset().get(pk=pk), context=self.get_serializer_context()).data, status=status_code)
+
+    @extend_schema(request=AssignmentCreateSerializer, responses={201: AssignmentSerializer})
+    def create(self, request, *args, **kwargs):
+        """Staff assign one evaluator to one candidate (never across a conflict of interest, R5)."""
+        if not request.user.has_perm("evaluation.manage"):
+            raise NotFound()
+        data = AssignmentCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        candidate = Candidate.objects.filter(pk=data.validated_data["candidate"]).first()
+        evaluator = User.objects.filter(pk=data.validated_data["evaluator"]).first()
+        if candidate is None:
+            raise serializers.ValidationError({"candidate": [_("考评对象不存在。")]})
+        if evaluator is None:
+            raise serializers.ValidationError({"evaluator": [_("考评人员不存在。")]})
+        assignment = services.assignment_create(actor=request.user, candidate_id=candidate.pk, evaluator_id=evaluator.pk)
+        return self._fresh(assignment.pk, status.HTTP_201_CREATED)
 
     @extend_schema(request=DeclarationSerializer, responses=AssignmentSerializer)
     @action(detail=True, methods=["post"])
@@ -217,6 +352,28 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         services.scorecard_submit(actor=request.user, assignment_id=assignment.pk)
         return self._fresh(assignment.pk)
 
+    @extend_schema(request={"multipart/form-data": EvidenceInputSerializer}, responses={201: EvidenceSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def evidence(self, request, pk=None):
+        """Attach an evidence file to one's own draft scorecard, optionally for one criterion's score."""
+        assignment = self._own()
+        data = EvidenceInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        evidence = services.evidence_add(actor=request.user, assignment_id=assignment.pk, uploaded_file=v["file"], title=v.get("title", ""),
+                                         criterion_id=v.get("criterion"))
+        return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ReasonInputSerializer, responses=AssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Staff take the evaluator off the candidate: recorded as withdrawn, with the reason."""
+        assignment = self.get_object()
+        data = ReasonInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.assignment_withdraw(actor=request.user, assignment_id=assignment.pk, reason=data.validated_data["reason"])
+        return self._fresh(assignment.pk)
+
     @extend_schema(responses=ScorecardSerializer(many=True))
     @action(detail=True, methods=["get"])
     def panel(self, request, pk=None):
@@ -226,6 +383,25 @@ class AssignmentViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(ScorecardSerializer(cards, many=True).data)
 
 
+class _CriteriaByRound(dict):
+    """The criteria of each round, loaded once per request (suggested points of many assignments)."""
+
+    def get(self, round_id, default=None):
+        if round_id not in self:
+            self[round_id] = list(Criterion.objects.filter(table__round_id=round_id))
+        return self[round_id]
+
+
+class TeamAssignSerializer(serializers.Serializer):
+    team = serializers.IntegerField(allow_null=True, help_text=_("考评组编号；为空表示取消分配"))
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+
+class TeamAssignResultSerializer(serializers.Serializer):
+    assigned = serializers.ListField(child=serializers.IntegerField(), help_text=_("已分配的考评人员"))
+    skipped = serializers.ListField(child=serializers.CharField(), help_text=_("因利益冲突未分配的原因（R5）"))
+
+
 @extend_schema(tags=[TAG])
 class CandidateViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CandidateSerializer
@@ -233,6 +409,23 @@ class CandidateViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.candidate_list_for(self.request.user).order_by("pk")
+
+    @extend_schema(request=TeamAssignSerializer, responses=TeamAssignResultSerializer)
+    @action(detail=True, methods=["post"])
+    def team(self, request, pk=None):
+        """Staff give the candidate to a team (its members are assigned, R5) or take it off its team.
+        Assignments of evaluators not in the new team are withdrawn; refused while one of them has submitted."""
+        candidate = self.get_object()
+        if not request.user.has_perm("evaluation.manage"):
+            raise NotFound()
+        data = TeamAssignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        team_id = data.validated_data["team"]
+        if team_id is not None and not Team.objects.filter(pk=team_id, round_id=candidate.round_id).exists():
+            raise serializers.ValidationError({"team": [_("考评组不属于本轮。")]})
+        assigned, skipped = services.candidate_assign_team(actor=request.user, candidate_id=candidate.pk, team_id=team_id,
+                                                           reason=data.validated_data.get("reason", ""))
+        return Response({"assigned": [a.evaluator_id for a in assigned], "skipped": [reason for _member, reason in skipped]})
 
 
 @extend_schema(tags=[TAG])
@@ -253,7 +446,8 @@ def _objection_rate(group, request):
 
 @extend_schema(tags=[TAG])
 class ObjectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    """Anyone may create an objection (rate-limited); only staff read them, with contact details."""
+    """Anyone may create an objection (rate-limited); only the municipal office reads and handles them,
+    with the objector's contact details (R8); the leading group gets an empty list, 404 for one."""
 
     serializer_class = ObjectionStaffSerializer
 
@@ -283,6 +477,17 @@ class ObjectionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         objection = services.objection_create(publicity_id=v["publicity"], entry_id=v.get("entry"), content=v["content"],
                                               objector_name=v.get("objector_name", ""), objector_contact=v.get("objector_contact", ""))
         return Response(ObjectionReceiptSerializer(objection).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=InvestigateSerializer, responses=ObjectionStaffSerializer)
+    @action(detail=True, methods=["post"])
+    def investigate(self, request, pk=None):
+        """Move the objection into investigation (R8), with the arrangement made."""
+        objection = self.get_object()
+        data = InvestigateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.objection_investigate(actor=request.user, objection_id=objection.pk, note=data.validated_data["note"])
+        [item] = selectors.objections_with_deadlines([self.get_queryset().get(pk=objection.pk)])
+        return Response(ObjectionStaffSerializer(item).data)
 
     @extend_schema(request=ObjectionAnswerSerializer, responses=ObjectionStaffSerializer)
     @action(detail=True, methods=["post"])
@@ -328,11 +533,27 @@ class RoundRefSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=1000)
 
 
+class DeliberationSerializer(serializers.ModelSerializer):
+    applications = serializers.ListField(source="application_ids", child=serializers.IntegerField(), read_only=True)
+    minutes_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Deliberation
+        fields = ["id", "round", "meeting_date", "attendees", "decision", "notes", "applications", "minutes_url", "recorded_at"]
+        read_only_fields = fields
+
+    def get_minutes_url(self, obj) -> str | None:
+        if not obj.minutes:
+            return None
+        return reverse("evaluation-deliberation-minutes", args=[obj.pk], request=self.context.get("request"))
+
+
 class DeliberationInputSerializer(serializers.Serializer):
     meeting_date = serializers.DateField()
     attendees = serializers.CharField(max_length=2000)
     decision = serializers.ChoiceField(choices=DeliberationDecision.choices)
     notes = serializers.CharField(required=False, allow_blank=True)
+    minutes = serializers.FileField(required=False, allow_null=True, help_text=_("会议纪要文件（multipart）"))
 
 
 class PublicityInputSerializer(serializers.Serializer):
@@ -342,10 +563,6 @@ class PublicityInputSerializer(serializers.Serializer):
 
 class AwardInputSerializer(serializers.Serializer):
     awarded_on = serializers.DateField(required=False)
-
-
-class ReasonInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
 
 
 class RevokeInputSerializer(serializers.Serializer):
@@ -501,14 +718,28 @@ class EvaluationRoundViewSet(viewsets.GenericViewSet):
                                       reason=data.validated_data.get("reason", ""))
         return Response({"shortlist": services.current_list_ids(round_.pk)})
 
-    @extend_schema(request=DeliberationInputSerializer, responses=None)
-    @action(detail=True, methods=["post"])
+    @extend_schema(request={"application/json": DeliberationInputSerializer, "multipart/form-data": DeliberationInputSerializer},
+                   responses={201: DeliberationSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
     def deliberation(self, request, pk=None):
+        """R7: record the leading group's meeting on the current list, with the minutes file (optional, multipart)."""
         round_ = self._managed("evaluation.record_deliberation")
         data = DeliberationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = services.deliberation_record(actor=request.user, round_id=round_.pk, **data.validated_data)
-        return Response({"id": d.pk, "decision": d.decision, "applications": d.application_ids}, status=status.HTTP_201_CREATED)
+        return Response(DeliberationSerializer(d, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=XLSX)
+    @action(detail=True, methods=["get"], url_path="export/(?P<kind>ranking|shortlist|roster)")
+    def export(self, request, pk=None, kind=None):
+        """The ranking, the preliminary list or the award roster as Excel (office and leading group)."""
+        from . import exports
+
+        round_ = self.get_object()
+        builders = {"ranking": (exports.ranking_workbook, gettext("排名")), "shortlist": (exports.shortlist_workbook, gettext("初选名单")),
+                    "roster": (exports.roster_workbook, gettext("授牌名册"))}
+        builder, label = builders[kind]
+        return exports.respond(builder(round_), f"{round_.name}-{label}.xlsx")
 
     @extend_schema(request=PublicityInputSerializer, responses=None)
     @action(detail=True, methods=["post"])
@@ -603,6 +834,264 @@ class SubsidyViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(SubsidySerializer(payment).data)
 
 
+# --- the table, teams and their score sheets --------------------------------------------------
+@extend_schema(tags=[TAG])
+class EvaluationTableViewSet(viewsets.ReadOnlyModelViewSet):
+    """The round's quantitative evaluation table with its criteria: staff and the leading group read
+    every table; an evaluator the tables of the rounds they are assigned in. Filter with ?round=."""
+
+    serializer_class = EvaluationTableSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        user = self.request.user
+        qs = EvaluationTable.objects.select_related("round").prefetch_related("criteria").order_by("pk")
+        if not sees_everything(user):
+            rounds = selectors.assignment_list_for(user).filter(state__in=ASSIGNMENT_ACTIVE_STATES).values("candidate__round_id")
+            qs = qs.filter(round_id__in=rounds)
+        round_id = self.request.query_params.get("round")
+        if round_id:
+            qs = qs.filter(round_id=round_id if round_id.isdigit() else 0)
+        return qs
+
+    @extend_schema(parameters=[OpenApiParameter("round", int, description="轮次编号")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+
+class TeamMemberSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    name = serializers.CharField(source="__str__")
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    members = serializers.SerializerMethodField()
+    candidates = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Team
+        fields = ["id", "round", "name", "leader", "members", "candidates"]
+        read_only_fields = fields
+
+    @extend_schema_field(TeamMemberSerializer(many=True))
+    def get_members(self, obj):
+        return [{"id": m.pk, "username": m.username, "name": str(m)} for m in obj.members.all()]
+
+
+class ImportResultSerializer(serializers.Serializer):
+    cards = serializers.IntegerField(help_text=_("导入并提交的评分表份数"))
+
+
+class SheetUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+@extend_schema(tags=[TAG])
+class TeamViewSet(viewsets.ReadOnlyModelViewSet):
+    """Evaluation teams (R5): staff and the leading group read every team, an evaluator the teams they
+    belong to. The team's score sheet (Excel) is downloaded and uploaded by the municipal office and
+    the team leader, as in the portal; the sheet shows a leader only what the web shows them (R4)."""
+
+    serializer_class = TeamSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        user = self.request.user
+        qs = Team.objects.select_related("round").prefetch_related("members", "candidates").order_by("round_id", "name")
+        if sees_everything(user):
+            return qs
+        if is_evaluator(user):
+            return qs.filter(members=user)
+        return qs.none()
+
+    def _sheet_team(self):
+        team = self.get_object()
+        if not (self.request.user.has_perm("evaluation.manage") or team.leader_id == self.request.user.pk):
+            raise NotFound()
+        return team
+
+    @extend_schema(responses=XLSX, request=None)
+    @action(detail=True, methods=["get"], url_path="sheet")
+    def sheet(self, request, pk=None):
+        from . import exports
+
+        team = self._sheet_team()
+        return exports.respond(exports.team_scoresheet_workbook(team, request.user), f"{team.round.name}-{team.name}-{gettext('评分表')}.xlsx")
+
+    @extend_schema(request={"multipart/form-data": SheetUploadSerializer}, responses=ImportResultSerializer)
+    @sheet.mapping.post
+    def upload_sheet(self, request, pk=None):
+        """All or nothing: on any problem 400 with `file` and `problems` (each by sheet, row and column)."""
+        from .imports import ImportRejected, scoresheet_import
+
+        team = self._sheet_team()
+        data = SheetUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            cards = scoresheet_import(actor=request.user, team_id=team.pk, uploaded_file=data.validated_data["file"])
+        except ImportRejected as error:
+            return Response({"file": [str(error.message)], "problems": [str(p) for p in error.problems], "code": error.code},
+                            status=status.HTTP_400_BAD_REQUEST)
+        return Response({"cards": cards})
+
+
+# --- democratic evaluation ----------------------------------------------------------------------
+class DemocraticSerializer(serializers.ModelSerializer):
+    # No uniqueness validator: posting again for the same candidate corrects its record (democratic_record).
+    candidate = serializers.PrimaryKeyRelatedField(queryset=Candidate.objects.all())
+    ballots = serializers.IntegerField(read_only=True)
+    satisfaction_rate = serializers.DecimalField(max_digits=4, decimal_places=1, read_only=True, allow_null=True, help_text=_("百分比"))
+    suggested_points = serializers.SerializerMethodField(help_text=_("“群众满意度”建议得分 = 满意率 × 该项分值（R19）"))
+
+    class Meta:
+        model = DemocraticEvaluation
+        fields = ["id", "candidate", "held_on", "satisfied", "basically_satisfied", "dissatisfied", "ballots", "satisfaction_rate",
+                  "suggested_points", "note", "recorded_at"]
+        read_only_fields = ["id", "ballots", "satisfaction_rate", "suggested_points", "recorded_at"]
+
+    @extend_schema_field(serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True))
+    def get_suggested_points(self, obj):
+        fed = self.context.setdefault("fed_criteria", {})  # one query per round, not per row
+        round_id = obj.candidate.round_id
+        if round_id not in fed:
+            fed[round_id] = Criterion.objects.filter(table__round_id=round_id, fed_by_democratic=True).first()
+        value = selectors.democratic_suggestion(fed[round_id], obj)
+        return None if value is None else f"{value:.2f}"
+
+
+@extend_schema(tags=[TAG])
+class DemocraticViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """民主测评 ballots (R4, R19): the municipal office records (and corrects) them; staff and the leading
+    group read all, an evaluator those of candidates they declared no conflict for, a county office its
+    own candidates' once the publicity opens."""
+
+    serializer_class = DemocraticSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        user = self.request.user
+        qs = DemocraticEvaluation.objects.select_related("candidate__round").order_by("pk")
+        if is_evaluator(user):
+            return qs.filter(candidate__in=Assignment.objects.filter(evaluator=user, state=AssignmentState.DECLARED).values("candidate_id"))
+        return qs.filter(candidate__in=selectors.candidate_list_for(user).values("pk"))
+
+    @extend_schema(request=DemocraticSerializer, responses={201: DemocraticSerializer})
+    def create(self, request, *args, **kwargs):
+        if not request.user.has_perm("evaluation.manage"):
+            raise NotFound()
+        data = DemocraticSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        record = services.democratic_record(actor=request.user, candidate_id=v["candidate"].pk, held_on=v["held_on"], satisfied=v["satisfied"],
+                                            basically_satisfied=v["basically_satisfied"], dissatisfied=v["dissatisfied"], note=v.get("note", ""))
+        return Response(DemocraticSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+# --- case stories (R8a) ---------------------------------------------------------------------------
+class StorySerializer(serializers.ModelSerializer):
+    organization = serializers.CharField(source="designation.organization.name", read_only=True)
+    status = serializers.CharField(read_only=True, help_text=_("draft 草稿 / published 已发布 / withdrawn 已撤下"))
+    photo_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseStory
+        fields = ["id", "designation", "organization", "title", "body", "photo_url", "status", "published_at"]
+        read_only_fields = fields
+
+    def get_photo_url(self, obj) -> str | None:
+        return obj.photo.url if obj.photo else None
+
+
+class StoryInputSerializer(serializers.Serializer):
+    designation = serializers.IntegerField()
+    title = serializers.CharField(max_length=120)
+    body = serializers.CharField(max_length=5000)
+    photo = serializers.FileField(required=False, allow_null=True)
+
+
+class StoryUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=120)
+    body = serializers.CharField(max_length=5000)
+    photo = serializers.FileField(required=False, allow_null=True)
+
+
+@extend_schema(tags=[TAG])
+class StoryViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """R8a: anyone reads the published case stories; the municipal office writes, publishes and takes them down."""
+
+    serializer_class = StorySerializer
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    http_method_names = ["get", "post", "put", "head", "options"]
+
+    def get_permissions(self):
+        return [AllowAny()] if self.action in ("list", "retrieve") else [IsAuthenticated()]
+
+    def get_queryset(self):
+        return selectors.story_list_for(self.request.user)
+
+    def _staff(self):
+        if not self.request.user.has_perm("evaluation.manage"):
+            raise NotFound()
+
+    @extend_schema(request={"multipart/form-data": StoryInputSerializer, "application/json": StoryInputSerializer}, responses={201: StorySerializer})
+    def create(self, request, *args, **kwargs):
+        self._staff()
+        data = StoryInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        if not Designation.objects.filter(pk=v["designation"]).exists():
+            raise serializers.ValidationError({"designation": [_("示范点不存在。")]})
+        story = services.story_save(actor=request.user, designation_id=v["designation"], title=v["title"], body=v["body"], photo=v.get("photo"))
+        return Response(StorySerializer(story).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request={"multipart/form-data": StoryUpdateSerializer, "application/json": StoryUpdateSerializer}, responses=StorySerializer)
+    def update(self, request, *args, **kwargs):
+        self._staff()
+        story = self.get_object()
+        data = StoryUpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        story = services.story_save(actor=request.user, designation_id=story.designation_id, title=v["title"], body=v["body"],
+                                    photo=v.get("photo"), story_id=story.pk)
+        return Response(StorySerializer(story).data)
+
+    @extend_schema(request=None, responses=StorySerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        self._staff()
+        return Response(StorySerializer(services.story_set_status(actor=request.user, story_id=self.get_object().pk,
+                                                                  status=StoryStatus.PUBLISHED)).data)
+
+    @extend_schema(request=None, responses=StorySerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        self._staff()
+        return Response(StorySerializer(services.story_set_status(actor=request.user, story_id=self.get_object().pk,
+                                                                  status=StoryStatus.WITHDRAWN)).data)
+
+
+# --- the leading group's deliberations (R7) ----------------------------------------------------
+@extend_schema(tags=[TAG])
+class DeliberationViewSet(viewsets.ReadOnlyModelViewSet):
+    """R7: the leading group's recorded deliberations and their minutes file (the office and the group)."""
+
+    serializer_class = DeliberationSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        qs = Deliberation.objects.order_by("-recorded_at", "-id")
+        return qs if sees_everything(self.request.user) else qs.none()
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def minutes(self, request, pk=None):
+        deliberation = self.get_object()
+        if not deliberation.minutes:
+            raise NotFound()
+        return FileResponse(deliberation.minutes.open("rb"), as_attachment=True, filename=deliberation.minutes.name.rsplit("/", 1)[-1])
+
+
 def register(router):
     """Add this app's API viewsets to the /api/v1/ router."""
     router.register("evaluation/assignments", AssignmentViewSet, basename="evaluation-assignment")
@@ -614,3 +1103,8 @@ def register(router):
     router.register("evaluation/reevaluations", ReevaluationViewSet, basename="evaluation-reevaluation")
     router.register("evaluation/scorecards", ScorecardReopenViewSet, basename="evaluation-scorecard")
     router.register("evaluation/subsidies", SubsidyViewSet, basename="evaluation-subsidy")
+    router.register("evaluation/tables", EvaluationTableViewSet, basename="evaluation-table")
+    router.register("evaluation/teams", TeamViewSet, basename="evaluation-team")
+    router.register("evaluation/democratic", DemocraticViewSet, basename="evaluation-democratic")
+    router.register("evaluation/stories", StoryViewSet, basename="evaluation-story")
+    router.register("evaluation/deliberations", DeliberationViewSet, basename="evaluation-deliberation")

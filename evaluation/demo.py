@@ -3,9 +3,11 @@
 Builds, through the services and with the right actors, a city-level round of this year that went
 through the whole evaluation — default table, two teams, scorecards (some panels of five, so the
 trimmed mean shows), democratic evaluation, inspections, the R10 re-evaluation of every active
-city-level site (all retained: the demo keeps the source's figure of 125 active sites, 12 city-level
-and 113 county-level), the preliminary list, the leading group's deliberation — and now stands in
-publicity with objections in every state (one overdue).
+city-level site in the round's jurisdictions (those it has quotas for; all retained: the demo keeps the
+source's figure of 125 active sites, 12 city-level and 113 county-level), the preliminary list, the
+leading group's deliberation — and now stands in publicity with objections in every state (one overdue),
+each received on a day of the publicity. Demo county offices get e-mail addresses, so the notifications
+show on the console.
 The past round in which sites.demo revoked a city-level title gets the evaluation records of that
 revocation (R10): its table, the re-evaluation of the sites of that time with the panel's submitted
 scorecards, the retained ones and the revocation decision (decision number, score, plaque recall).
@@ -13,7 +15,7 @@ These are seeded at their historical dates, without revoking again.
 Also: subsidy payments of the latest city-level sites in their steps, and published case stories.
 And a county-level round for 马龙区 standing in evaluation, so that the demo `evaluator` (沾益区) signs in
 to candidates of their own to declare (R5) and score (R4): two recommended units and a site of the R10
-queue, each already scored by two other members of the team.
+queue (马龙区's county-level sites only: the round's one quota), each already scored by two other members of the team.
 
 Idempotent: the current and the evaluating round are keyed on their names, the past re-evaluation on its round's table,
 subsidies on their designation and stories on their title; the sites they pick are chosen from
@@ -46,7 +48,6 @@ from sites.models import (
 
 from . import services
 from .enums import (
-    DEFAULT_TABLE,
     AssignmentState,
     CandidateKind,
     ReevaluationOutcome,
@@ -58,7 +59,6 @@ from .models import (
     Assignment,
     Candidate,
     CaseStory,
-    Criterion,
     EvaluationTable,
     Objection,
     Publicity,
@@ -210,7 +210,9 @@ def _objections(publicity, office, today):
         entry = entries[index % len(entries)] if entries else None
         objection = services.objection_create(publicity_id=publicity.pk, content=content, entry_id=entry.pk if entry else None,
                                               objector_name="群众" if index % 2 else "", objector_contact=contact)
-        Objection.objects.filter(pk=objection.pk).update(received_on=today - datetime.timedelta(days=days_ago))
+        # Received on a day of the running publicity (it started eight days ago), at a daytime hour.
+        received_on = max(publicity.starts_on, today - datetime.timedelta(days=days_ago))
+        Objection.objects.filter(pk=objection.pk).update(received_on=received_on, received_at=_moment(received_on, hour=9 + index))
         if action == "investigate":
             services.objection_investigate(actor=office, objection_id=objection.pk, note="已调阅招标公告和公开栏照片，正在核实。")
         elif action == "dismiss":
@@ -303,12 +305,7 @@ def _past_reevaluation(office, panel, rng):
     opened_on = round_.screening_close_on or round_.applications_close_on
     scored_on = decided_on - datetime.timedelta(days=40)
     with _at(_moment(opened_on)):
-        table = EvaluationTable.objects.create(round=round_)
-        Criterion.objects.bulk_create(
-            Criterion(table=table, group=str(group), name=str(name), max_points=Decimal(points), guidance=str(guidance),
-                      methods=list(methods), rules=rule_ids, fed_by_democratic=fed, order=index * 10)
-            for index, (group, name, points, guidance, methods, rule_ids, fed) in enumerate(DEFAULT_TABLE, start=1)
-        )
+        table = services.default_table_create(round_)
         audit_record(actor=None, action="evaluation.table.create", target=table, data={"round": round_.pk, "total": 100, "seeded": True})
         members = panel[:3]
         team = Team.objects.create(round=round_, name="复评考评组", leader=members[0])
@@ -427,12 +424,21 @@ def _scoring_round(rng, office, evaluator, panel, today):
     return round_
 
 
+def _county_emails():
+    """Demo county offices get an e-mail address, so the notifications of the rounds (listed, awarded,
+    revoked: console backend by default) show on the console. Only blank addresses are filled."""
+    for user in get_user_model().objects.filter(role=Role.COUNTY, email=""):
+        user.email = f"{user.username}@qujing.example.cn"
+        user.save(update_fields=["email"])
+
+
 def load(*, stdout=None):
     rng = random.Random(SEED)
     today = timezone.localdate()
     office, leader, evaluator = demo_user("office"), demo_user("leader"), demo_user("evaluator")
     round_ = publicity = None
     with transaction.atomic():
+        _county_emails()
         panel = _evaluators()
         _subsidies_and_stories(office)
         past = _past_reevaluation(office, panel, random.Random(SEED - 6))

@@ -28,6 +28,11 @@ class AssignmentState(models.TextChoices):
     PENDING = "pending", _("待声明")  # R5: materials stay closed until no conflict is declared
     DECLARED = "declared", _("已声明无利益冲突")
     CONFLICTED = "conflicted", _("存在利益冲突，已回避")
+    WITHDRAWN = "withdrawn", _("已撤回分工")  # staff took the evaluator off (e.g. the candidate moved team); kept on record
+
+
+# Assignments that still count: the evaluator is (or may be) on the candidate's panel.
+ASSIGNMENT_ACTIVE_STATES = (AssignmentState.PENDING, AssignmentState.DECLARED)
 
 
 class ScorecardState(models.TextChoices):

@@ -15,7 +15,7 @@ from sites.enums import ApplicationState
 from sites.models import Application, Designation
 
 from . import selectors
-from .enums import AssignmentState, Method
+from .enums import ASSIGNMENT_ACTIVE_STATES, Method, ScorecardState
 from .models import Assignment, Criterion, Score, SubsidyPayment
 
 # The score sheet's version row and header row are a fixed template (the import recognises them), so they
@@ -63,13 +63,17 @@ def disclosure_cells(record):
 
 
 def shortlist_workbook(round_):
+    """The preliminary list with each unit's panel score (R6), in a fixed number of queries."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(safe_sheet_title(_("初选名单")))
-    sheet.append(safe_row([_("序号"), _("辖区"), _("单位"), _("状态")]))
-    apps = Application.objects.filter(round=round_, state__in=[ApplicationState.SHORTLISTED, ApplicationState.AWARDED]).select_related(
-        "organization", "jurisdiction").order_by("jurisdiction__sort_order", "organization__name")
+    sheet.append(safe_row([_("序号"), _("辖区"), _("单位"), _("综合得分"), _("状态")]))
+    apps = list(Application.objects.filter(round=round_, state__in=[ApplicationState.SHORTLISTED, ApplicationState.AWARDED]).select_related(
+        "organization", "jurisdiction", "candidate").order_by("jurisdiction__sort_order", "organization__name"))
+    candidate_ids = {a.pk: a.candidate.pk for a in apps if hasattr(a, "candidate")}
+    aggregates = selectors.candidate_aggregates(candidate_ids.values())
     for i, a in enumerate(apps, start=1):
-        sheet.append(safe_row([i, a.jurisdiction.name, a.organization.name, a.get_state_display()]))
+        agg = aggregates.get(candidate_ids.get(a.pk))
+        sheet.append(safe_row([i, a.jurisdiction.name, a.organization.name, agg["score"] if agg else None, a.get_state_display()]))
     return workbook
 
 
@@ -89,15 +93,32 @@ def roster_workbook(round_):
     return workbook
 
 
-def team_scoresheet_workbook(team):
+def team_scoresheet_workbook(team, user=None):
     """A team's score sheet to fill in on paper visits: one row per (candidate, evaluator, criterion).
-    The version and ids in the first row let the import refuse a foreign or outdated sheet."""
+    The version and ids in the first row let the import refuse a foreign or outdated sheet.
+
+    What it shows follows the web (R4, R5): staff of the municipal office (or a job, user=None) get
+    every row filled in as it stands. Anyone else — a team leader — gets their own rows with their
+    draft values; a colleague's rows stay blank while the colleague's card is a draft, and a colleague's
+    submitted card appears only once the downloader's own card for that candidate is submitted —
+    until then it is left out (it is locked: there is nothing to fill in). The 群众满意度 criterion of
+    a blank row is pre-filled with the democratic-evaluation suggestion (R19), as on the web form."""
+    sees_all = user is None or user.has_perm("evaluation.manage")
     criteria = list(Criterion.objects.filter(table__round_id=team.round_id).order_by("order", "id"))
-    assignments = (Assignment.objects.filter(candidate__team=team, evaluator__in=team.members.all())
-                   .exclude(state=AssignmentState.CONFLICTED).select_related("candidate__organization", "evaluator")
-                   .order_by("candidate__organization__name", "evaluator__username"))
+    assignments = list(
+        Assignment.objects.filter(candidate__team=team, evaluator__in=team.members.all(), state__in=ASSIGNMENT_ACTIVE_STATES)
+        .select_related("candidate__organization", "candidate__democratic", "evaluator", "scorecard")
+        .order_by("candidate__organization__name", "candidate_id", "evaluator__username")
+    )
     existing = {(s.scorecard.assignment_id, s.criterion_id): s for s in Score.objects.filter(
-        scorecard__assignment__in=assignments).select_related("scorecard")}
+        scorecard__assignment__in=[a.pk for a in assignments]).select_related("scorecard")}
+
+    def submitted(assignment):
+        card = getattr(assignment, "scorecard", None) if hasattr(assignment, "scorecard") else None
+        return card is not None and card.state == ScorecardState.SUBMITTED
+
+    own_submitted = {a.candidate_id for a in assignments if user is not None and a.evaluator_id == user.pk and submitted(a)}
+    suggestions = {}
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = SCORESHEET_TITLE
@@ -109,13 +130,21 @@ def team_scoresheet_workbook(team):
     for cell in sheet[HEADER_ROW]:
         cell.font = Font(bold=True)
     for a in assignments:
+        own = sees_all or a.evaluator_id == user.pk
+        locked = submitted(a)
+        if not own and locked and a.candidate_id not in own_submitted:
+            continue  # a colleague's submitted scores stay hidden until one's own card is in (R4)
+        visible = own or locked
+        if a.candidate_id not in suggestions:
+            suggestions[a.candidate_id] = selectors.suggested_points(a.candidate, criteria)
         for c in criteria:
-            score = existing.get((a.pk, c.pk))
+            score = existing.get((a.pk, c.pk)) if visible else None
+            points = score.points if score else (None if locked else suggestions[a.candidate_id].get(c.pk))
             sheet.append(safe_row([a.candidate_id, a.candidate.organization.name, a.evaluator.username, c.pk, c.name, c.max_points,
-                                   score.points if score else None, sep.join(score.method_labels()) if score else "",
-                                   score.notes if score else ""]))
+                                   points, sep.join(score.method_labels()) if score else "", score.notes if score else ""]))
     if sheet.max_row > HEADER_ROW:
-        validation = DataValidation(type="decimal", operator="between", formula1="0", formula2="100", allow_blank=True)
+        # Each row's score between 0 and that row's maximum (column F).
+        validation = DataValidation(type="decimal", operator="between", formula1="0", formula2=f"$F{HEADER_ROW + 1}", allow_blank=True)
         sheet.add_data_validation(validation)
         validation.add(f"G{HEADER_ROW + 1}:G{sheet.max_row}")
     for column, width in zip("ABCDEFGHI", (9, 28, 14, 9, 14, 7, 7, 22, 30)):

@@ -29,16 +29,18 @@ class DeclarationForm(forms.Form):
 class ScorecardForm(forms.Form):
     """One row per criterion: points (0..max), methods (R4), notes. Built from the round's table."""
 
-    def __init__(self, *args, criteria, scores=None, suggestion=None, **kwargs):
+    def __init__(self, *args, criteria, scores=None, suggestions=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
-        scores = scores or {}
+        scores, suggestions = scores or {}, suggestions or {}
         for c in self.criteria:
             current = scores.get(c.pk)
-            initial_points = current.points if current else (suggestion if c.fed_by_democratic and suggestion is not None else None)
+            initial_points = current.points if current else suggestions.get(c.pk)
+            # Two decimals, as the service accepts (a 民主测评 suggestion is e.g. 14.56): step 0.01, not 0.5;
+            # min and max come from the criterion (the field's min_value and max_value).
             self.fields[f"points_{c.pk}"] = forms.DecimalField(
                 label=c.name, required=False, min_value=0, max_value=c.max_points, decimal_places=2, max_digits=5,
-                initial=initial_points, widget=forms.NumberInput(attrs={"step": "0.5", "min": 0, "max": c.max_points, "inputmode": "decimal"}),
+                initial=initial_points, widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
             )
             self.fields[f"methods_{c.pk}"] = forms.MultipleChoiceField(
                 label=_("考评方式"), required=False, widget=forms.CheckboxSelectMultiple,

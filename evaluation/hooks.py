@@ -1,7 +1,7 @@
 """What this app adds to shared places: portal menu and dashboard, public pages, media downloads."""
 from django.utils.translation import gettext_lazy as _
 
-from qujing_disclosure.core.access import is_evaluator, is_municipal, sees_everything
+from qujing_disclosure.core.access import is_county, is_evaluator, is_municipal, sees_everything
 from qujing_disclosure.core.media import register_media_prefix
 from qujing_disclosure.core.portal import register_dashboard_block, register_portal_link
 
@@ -31,10 +31,10 @@ def evaluator_dashboard(request):
     user = request.user
     if not is_evaluator(user):
         return None
-    from .enums import AssignmentState, ScorecardState
+    from .enums import ASSIGNMENT_ACTIVE_STATES, ScorecardState
     from .models import Assignment
 
-    qs = Assignment.objects.filter(evaluator=user).exclude(state=AssignmentState.CONFLICTED)
+    qs = Assignment.objects.filter(evaluator=user, state__in=ASSIGNMENT_ACTIVE_STATES)
     total = qs.count()
     done = qs.filter(scorecard__state=ScorecardState.SUBMITTED).count()
     return "evaluation/blocks/dashboard_evaluator.html", {"total": total, "done": done}
@@ -51,6 +51,23 @@ def staff_dashboard(request):
     return "evaluation/blocks/dashboard_staff.html", {"open": len(open_items), "overdue": sum(1 for o in open_items if o.overdue)}
 
 
+def county_dashboard(request):
+    """R8: a county office sees its candidates' results once the publicity opens."""
+    user = request.user
+    if not is_county(user):
+        return None
+    from .selectors import candidate_list_for
+
+    published = candidate_list_for(user).count()
+    return "evaluation/blocks/dashboard_county.html", {"published": published}
+
+
+def _leads_a_team(user):
+    from .models import Team
+
+    return is_evaluator(user) and Team.objects.filter(leader=user).exists()
+
+
 def home_publicity(request):
     """R8: the running publicity on the home page."""
     from .selectors import publicity_current
@@ -65,7 +82,7 @@ def home_stories(request):
     """R8a: the latest good-practice case stories on the home page."""
     from .selectors import stories_published
 
-    stories = list(stories_published(limit=3))
+    stories = list(stories_published(limit=3, active_sites_only=True))  # never a revoked site's story on the home page
     return ("evaluation/blocks/stories.html", {"stories": stories, "heading": _("典型经验")}) if stories else None
 
 
@@ -125,8 +142,11 @@ def register():
     register_portal_link(_("公示异议"), "evaluation_portal:objections", visible=lambda u: is_municipal(u), order=41)
     register_portal_link(_("补助经费"), "evaluation_portal:subsidies", visible=lambda u: is_municipal(u), order=42)
     register_portal_link(_("检查督查"), "evaluation_portal:inspections", visible=lambda u: u.has_perm("evaluation.view_inspections"), order=43)
+    register_portal_link(_("考评结果"), "evaluation_portal:county_results", visible=lambda u: is_county(u), order=44)
+    register_portal_link(_("本组评分表"), "evaluation_portal:teams", visible=_leads_a_team, order=31)
     register_dashboard_block(evaluator_dashboard, order=30)
     register_dashboard_block(staff_dashboard, order=31)
+    register_dashboard_block(county_dashboard, order=32)
     register_media_prefix("evaluation/evidence/", _evidence_visible)
     register_media_prefix("evaluation/minutes/", _staff_files)
     register_media_prefix("evaluation/revocations/", _staff_files)

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from qujing_disclosure.core.audit import audit_record
 from qujing_disclosure.core.errors import DomainError, NotPermitted
+from qujing_disclosure.core.excel import FORMULA_TRIGGERS
 from sites.enums import RoundStatus
 
 from . import services
@@ -47,6 +48,15 @@ class ImportRejected(DomainError):
         self.problems = problems
 
 
+def _text(value):
+    """A text cell as typed: trimmed, without the quote the export puts before text a spreadsheet would
+    read as a formula (core.excel.safe_cell), so a note round-trips unchanged."""
+    text = str(value or "").strip()
+    if text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS):
+        text = text[1:]
+    return text
+
+
 def _where(row, column):
     return _("工作表“%(sheet)s”第%(row)d行%(col)s列") % {"sheet": SCORESHEET_TITLE, "row": row, "col": get_column_letter(column)}
 
@@ -65,7 +75,8 @@ def _read(uploaded_file):
 
 def scoresheet_import(*, actor, team_id, uploaded_file):
     """Check every row of a team's sheet; on any problem raise ImportRejected (nothing written),
-    else save and submit every card in one transaction. Returns the number of cards submitted."""
+    else save and submit every card in one transaction. Returns the number of cards submitted.
+    Rows of cards already submitted are accepted when unchanged (the sheet the system made carries them)."""
     team = Team.objects.select_related("round").get(pk=team_id)
     if actor is not None and not (actor.has_perm("evaluation.manage") or team.leader_id == actor.pk):
         raise NotPermitted()
@@ -84,11 +95,41 @@ def scoresheet_import(*, actor, team_id, uploaded_file):
 
     criteria = {c.pk: c for c in Criterion.objects.filter(table__round_id=team.round_id)}
     assignments = {(a.candidate_id, a.evaluator.username): a for a in Assignment.objects.filter(
-        candidate__team=team, evaluator__in=team.members.all()).select_related("evaluator", "scorecard")}
-    problems, cards, troubled = [], defaultdict(dict), set()
+        candidate__team=team, evaluator__in=team.members.all()).select_related("evaluator", "scorecard", "candidate__organization")
+        .prefetch_related("scorecard__scores")}
+    problems, cards, troubled, unchanged = [], defaultdict(dict), set(), set()
+
+    def method_codes(methods):
+        names = [n.strip() for n in _METHOD_SEPARATORS.split(str(methods or "")) if n.strip()]
+        return names, [_method_codes().get(n.casefold()) for n in names]
+
+    def locked_row(index, assignment, criterion, points, methods, notes):
+        """A row of a submitted (locked) card: the sheet the system made carries it pre-filled, so the
+        same values are accepted as unchanged (skipped); only a changed value is a problem."""
+        username = assignment.evaluator.username
+        score = next((s for s in assignment.scorecard.scores.all() if s.criterion_id == criterion.pk), None)
+        changed = None
+        if points not in (None, ""):
+            try:
+                value = services.parse_points(points, criterion, field="points")
+            except DomainError:
+                value = None
+            if score is None or value != score.points:
+                changed = 7
+        if changed is None and str(methods or "").strip():
+            _names, codes = method_codes(methods)
+            if score is None or set(codes) != set(score.methods):
+                changed = 8
+        if changed is None and _text(notes) and (score is None or _text(notes) != score.notes.strip()):
+            changed = 9
+        if changed:
+            return _("%(where)s：考评人员“%(u)s”对该单位的评分已提交锁定，不能修改；如需修改，请联系市党务公开办退回。") % {
+                "where": _where(index, changed), "u": username}
+        unchanged.add(assignment.pk)
+        return None
 
     def check_row(index, raw):
-        """(assignment, criterion, score) for a good row, or (assignment or None, problem)."""
+        """(assignment, problem or None) of one row; a good row's score goes into `cards`."""
         candidate_id, _org, username, criterion_id, _name, _max, points, methods, notes = raw
         assignment = assignments.get((candidate_id, str(username or "").strip()))
         if assignment is None:
@@ -96,27 +137,28 @@ def scoresheet_import(*, actor, team_id, uploaded_file):
                 "where": _where(index, 1), "c": candidate_id if candidate_id is not None else "", "u": username or ""}
         if assignment.state == AssignmentState.CONFLICTED:
             return assignment, _("%(where)s：考评人员“%(u)s”已声明回避该单位（R5）。") % {"where": _where(index, 3), "u": username}
-        scorecard = getattr(assignment, "scorecard", None) if hasattr(assignment, "scorecard") else None
-        if scorecard is not None and scorecard.state == ScorecardState.SUBMITTED:
-            return assignment, _("%(where)s：考评人员“%(u)s”对该单位的评分已提交锁定。") % {"where": _where(index, 3), "u": username}
+        if assignment.state == AssignmentState.WITHDRAWN:
+            return assignment, _("%(where)s：考评人员“%(u)s”对该单位的考评分工已撤回。") % {"where": _where(index, 3), "u": username}
         criterion = criteria.get(criterion_id) if isinstance(criterion_id, int) else None
         if criterion is None:
             return assignment, _("%(where)s：项目编号“%(v)s”不在本轮考评表中。") % {
                 "where": _where(index, 4), "v": criterion_id if criterion_id is not None else ""}
+        scorecard = getattr(assignment, "scorecard", None) if hasattr(assignment, "scorecard") else None
+        if scorecard is not None and scorecard.state == ScorecardState.SUBMITTED:
+            return assignment, locked_row(index, assignment, criterion, points, methods, notes)
         try:
             value = services.parse_points(points, criterion, field="points")
         except DomainError as error:
             return assignment, _("%(where)s：%(message)s") % {"where": _where(index, 7), "message": error.message}
         if value is None:
             return assignment, _("%(where)s：“%(name)s”未填写得分。") % {"where": _where(index, 7), "name": criterion.name}
-        names = [n.strip() for n in _METHOD_SEPARATORS.split(str(methods or "")) if n.strip()]
-        codes = [_method_codes().get(n.casefold()) for n in names]
+        names, codes = method_codes(methods)
         if not names or None in codes or any(c not in criterion.methods for c in codes):
             return assignment, _("%(where)s：“%(name)s”的考评方式应从%(allowed)s中选择（R4）。") % {
                 "where": _where(index, 8), "name": criterion.name, "allowed": _("、").join(criterion.method_labels())}
         if criterion.pk in cards[assignment.pk]:
             return assignment, _("%(where)s：同一考评人员对同一项目重复评分。") % {"where": _where(index, 4)}
-        cards[assignment.pk][criterion.pk] = {"points": value, "methods": codes, "notes": str(notes or "")}
+        cards[assignment.pk][criterion.pk] = {"points": value, "methods": codes, "notes": _text(notes)}
         return assignment, None
 
     for index, raw in enumerate(rows[HEADER_ROW:], start=HEADER_ROW + 1):
@@ -135,10 +177,12 @@ def scoresheet_import(*, actor, team_id, uploaded_file):
             a = by_pk[assignment_pk]
             problems.append(_("考评人员“%(u)s”对“%(org)s”缺少以下项目的得分：%(names)s。") % {
                 "u": a.evaluator.username, "org": a.candidate.organization.name, "names": _("、").join(missing)})
-    if not cards and not problems:
+    if not cards and not problems and not unchanged:
         problems.append(_("评分表中没有填写任何得分。"))
     if problems:
         raise ImportRejected(problems)
+    if not cards:
+        return 0  # every row was a submitted card's, unchanged: nothing to do
     with transaction.atomic():
         for assignment_pk, scores in cards.items():
             assignment = Assignment.objects.select_for_update().get(pk=assignment_pk)

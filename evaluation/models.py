@@ -142,6 +142,8 @@ class Assignment(models.Model):
     state = models.CharField(_("状态"), max_length=20, choices=AssignmentState.choices, default=AssignmentState.PENDING, editable=False)
     declared_at = models.DateTimeField(_("声明时间"), null=True, blank=True, editable=False)
     conflict_note = models.TextField(_("利益冲突说明"), blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True, editable=False)
+    withdraw_reason = models.TextField(_("撤回理由"), blank=True, editable=False)
     created_at = models.DateTimeField(_("分配时间"), auto_now_add=True)
 
     class Meta:

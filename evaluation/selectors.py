@@ -6,15 +6,16 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import Exists, F, OuterRef, Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from qujing_disclosure.core.access import is_county, is_evaluator, is_municipal, sees_everything
-from sites.enums import RoundStatus
+from sites.enums import DesignationStatus, RoundStatus
 from sites.models import Quota
 
 from .enums import (
+    ASSIGNMENT_ACTIVE_STATES,
     OBJECTION_OPEN_STATES,
     RATING_POINTS,
     AssignmentState,
@@ -59,15 +60,41 @@ def aggregate_totals(totals):
 def candidate_aggregate(candidate):
     """aggregate_totals of a candidate's submitted scorecards, with `pending` = assigned evaluators
     (not off for a conflict) who have not submitted yet. None when nobody has submitted."""
-    rows = list(
-        Assignment.objects.filter(candidate=candidate).exclude(state=AssignmentState.CONFLICTED)
-        .values_list("scorecard__state", "scorecard__total")
-    )
-    totals = [total for state, total in rows if state == ScorecardState.SUBMITTED]
-    agg = aggregate_totals(totals)
-    if agg is not None:
-        agg["pending"] = len(rows) - len(totals)
-    return agg
+    return candidate_aggregates([candidate.pk]).get(candidate.pk)
+
+
+def candidate_aggregates(candidate_ids):
+    """{candidate id: candidate_aggregate} for many candidates in one query (absent: nobody submitted).
+    Evaluators off the candidate (a declared conflict, R5, or a withdrawn assignment) do not count."""
+    submitted, pending = defaultdict(list), defaultdict(int)
+    for candidate_id, card_state, total in Assignment.objects.filter(
+        candidate_id__in=list(candidate_ids), state__in=ASSIGNMENT_ACTIVE_STATES
+    ).values_list("candidate_id", "scorecard__state", "scorecard__total"):
+        if card_state == ScorecardState.SUBMITTED:
+            submitted[candidate_id].append(total)
+        else:
+            pending[candidate_id] += 1
+    result = {}
+    for candidate_id, totals in submitted.items():
+        agg = aggregate_totals(totals)
+        agg["pending"] = pending[candidate_id]
+        result[candidate_id] = agg
+    return result
+
+
+def democratic_suggestion(criterion, democratic):
+    """R19: the 民主测评 satisfaction rate feeds the table as rate × the criterion's maximum (two decimals),
+    for the criterion fed by democratic evaluation; None otherwise or without ballots."""
+    if criterion is None or not criterion.fed_by_democratic or democratic is None or democratic.satisfaction_rate is None:
+        return None
+    return (criterion.max_points * democratic.satisfaction_rate / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def suggested_points(candidate, criteria):
+    """{criterion id: suggested points} of a candidate (only the criterion fed by democratic evaluation)."""
+    democratic = getattr(candidate, "democratic", None) if hasattr(candidate, "democratic") else None
+    suggestions = {c.pk: democratic_suggestion(c, democratic) for c in criteria}
+    return {pk: value for pk, value in suggestions.items() if value is not None}
 
 
 # --- scoping -----------------------------------------------------------------------------
@@ -78,7 +105,8 @@ def candidate_list_for(user):
     if sees_everything(user):
         return qs
     if is_evaluator(user):
-        return qs.filter(assignments__evaluator=user).exclude(assignments__evaluator=user, assignments__state=AssignmentState.CONFLICTED).distinct()
+        # One condition on the same assignment row: another evaluator's conflict must not hide it (R5).
+        return qs.filter(Exists(Assignment.objects.filter(candidate=OuterRef("pk"), evaluator=user, state__in=ASSIGNMENT_ACTIVE_STATES)))
     if is_county(user):
         return qs.filter(jurisdiction_id=user.jurisdiction_id, round__status__in=[RoundStatus.PUBLICITY, RoundStatus.FINISHED])
     return qs.none()
@@ -89,10 +117,11 @@ def assignment_list_for(user):
     qs = Assignment.objects.select_related(
         "candidate__round", "candidate__organization", "candidate__jurisdiction", "evaluator", "scorecard"
     )
-    if is_municipal(user) or (sees_everything(user)):
+    if sees_everything(user):
         return qs
     if user is not None and user.is_authenticated:
-        return qs.filter(evaluator=user)
+        # A withdrawn assignment is no longer the evaluator's work (it stays on record for staff).
+        return qs.filter(evaluator=user).exclude(state=AssignmentState.WITHDRAWN)
     return qs.none()
 
 
@@ -223,7 +252,7 @@ def ranking(round_, *, today=None):
     for candidate_id, state, card_state, total in Assignment.objects.filter(candidate__round=round_).values_list(
         "candidate_id", "state", "scorecard__state", "scorecard__total"
     ):
-        if state == AssignmentState.CONFLICTED:
+        if state not in ASSIGNMENT_ACTIVE_STATES:
             continue
         if card_state == ScorecardState.SUBMITTED:
             cards[candidate_id].append(total)
@@ -306,9 +335,10 @@ def _entries_qs():
 
 
 def objection_list_for(user):
-    """Staff only: the objections with the objector's contact details."""
+    """The municipal office only (it handles them): the objections with the objector's contact details.
+    The leading group reads the list and the answers on the public pages, never the contacts (R8)."""
     qs = Objection.objects.select_related("publicity__round", "entry__application__organization", "handled_by")
-    return qs if sees_everything(user) else qs.none()
+    return qs if is_municipal(user) else qs.none()
 
 
 def objection_by_code(code):
@@ -338,9 +368,20 @@ def objections_with_deadlines(objections, calendar=None):
     return items
 
 
-def stories_published(designation=None, limit=None):
+def stories_published(designation=None, limit=None, *, active_sites_only=False):
+    """R8a: published case stories, newest first. The home page shows only those of sites that still
+    hold their title (active_sites_only); a revoked site's page keeps its history."""
     qs = CaseStory.objects.filter(status=StoryStatus.PUBLISHED).select_related("designation__organization", "designation__jurisdiction")
     if designation is not None:
         qs = qs.filter(designation=designation)
+    if active_sites_only:
+        qs = qs.filter(designation__status=DesignationStatus.ACTIVE)
     qs = qs.order_by("-published_at", "-id")
     return qs[:limit] if limit else qs
+
+
+def story_list_for(user):
+    """Staff read every story (drafts included); everyone else the published ones."""
+    qs = CaseStory.objects.select_related("designation__organization", "designation__jurisdiction").order_by(
+        F("published_at").desc(nulls_last=True), "-id")  # drafts (never published) after the published, on every database
+    return qs if sees_everything(user) else qs.filter(status=StoryStatus.PUBLISHED)

@@ -11,7 +11,8 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db.models import Max
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from qujing_disclosure.core.audit import audit_record, audit_record_many
@@ -22,6 +23,7 @@ from sites.enums import ApplicationState, DesignationStatus, Level, RoundStatus
 from sites.models import Application, Designation, Organization, Quota, Round
 
 from .enums import (
+    ASSIGNMENT_ACTIVE_STATES,
     DEFAULT_TABLE,
     OBJECTION_OPEN_STATES,
     OBJECTION_TRANSITIONS,
@@ -56,6 +58,10 @@ from .models import (
     SubsidyPayment,
     Team,
 )
+
+
+# The language the data is written in (gettext source strings are Simplified Chinese).
+SOURCE_LANGUAGE = "zh-hans"
 
 
 def _require(actor, perm, obj=None):
@@ -105,13 +111,21 @@ def table_create_default(*, actor, round_id):
     existing = EvaluationTable.objects.filter(round=round_).first()
     if existing:
         return existing
-    table = EvaluationTable.objects.create(round=round_)
-    Criterion.objects.bulk_create(
-        Criterion(table=table, group=str(group), name=str(name), max_points=Decimal(points), guidance=str(guidance),
-                  methods=list(methods), rules=rule_ids, fed_by_democratic=fed, order=index * 10)
-        for index, (group, name, points, guidance, methods, rule_ids, fed) in enumerate(DEFAULT_TABLE, start=1)
-    )
+    table = default_table_create(round_)
     audit_record(actor=actor, action="evaluation.table.create", target=table, data={"round": round_.pk, "total": 100})
+    return table
+
+
+def default_table_create(round_):
+    """Create the default table's rows. Criteria are data, stored in Chinese (the source language)
+    whatever the language of the person who clicked; the interface translates labels, not data."""
+    with translation.override(SOURCE_LANGUAGE):
+        table = EvaluationTable.objects.create(round=round_, title=str(EvaluationTable._meta.get_field("title").default))
+        Criterion.objects.bulk_create(
+            Criterion(table=table, group=str(group), name=str(name), max_points=Decimal(points), guidance=str(guidance),
+                      methods=list(methods), rules=rule_ids, fed_by_democratic=fed, order=index * 10)
+            for index, (group, name, points, guidance, methods, rule_ids, fed) in enumerate(DEFAULT_TABLE, start=1)
+        )
     return table
 
 
@@ -130,38 +144,100 @@ def validate_methods(methods, *, field="methods"):
     return methods
 
 
-@transaction.atomic
-def criterion_save(*, actor, table_id, criterion_id=None, group, name, max_points, guidance="", methods, rules="", fed_by_democratic=False, order=0):
-    """Add or change one criterion of a table that has no submitted scores yet."""
-    table = EvaluationTable.objects.select_for_update().get(pk=table_id)
-    _require(actor, "evaluation.manage", table)
+def criterion_check(*, table, criterion=None, max_points, methods):
+    """The checks of a criterion change, without writing: (max_points, methods) cleaned, or a DomainError.
+    The admin form's clean() calls it so the input is kept with the message on its field.
+
+    R4: at least one of the five methods. A maximum may not fall below a draft score already given
+    for the criterion (the evaluator would hold a score above the maximum)."""
     if table_is_locked(table):
         raise DomainError(_("本轮已有提交的评分，考评表不能再修改。"), field="table", code="table_locked")
     methods = validate_methods(methods)
     if not methods:
         raise DomainError(_("每个考评项目至少选择一种考评方式（R4）。"), field="methods", rule="R4")
-    max_points = Decimal(str(max_points))
-    if max_points <= 0:
+    try:
+        max_points = Decimal(str(max_points))
+    except (InvalidOperation, ValueError):
+        raise DomainError(_("分值必须是数字。"), field="max_points") from None
+    if not max_points.is_finite() or max_points <= 0:
         raise DomainError(_("分值必须大于0。"), field="max_points")
+    if criterion is not None and criterion.pk:
+        highest = Score.objects.filter(criterion_id=criterion.pk).aggregate(highest=Max("points"))["highest"]
+        if highest is not None and max_points < highest:
+            raise DomainError(
+                _("“%(name)s”已有考评人员评了%(points)s分，分值不能低于%(points)s分；如需降低，请先请考评人员修改评分。") % {
+                    "name": criterion.name, "points": fmt(highest)},
+                field="max_points", code="below_existing_score", rule="R4")
+    return max_points, methods
+
+
+@transaction.atomic
+def table_save(*, actor, round_id, title, note="", table_id=None):
+    """Create a round's evaluation table (empty; add criteria with criterion_save) or change its title and note."""
+    round_ = _round_locked(round_id)
+    _require(actor, "evaluation.manage", round_)
+    if table_id:
+        table = EvaluationTable.objects.select_for_update().get(pk=table_id, round=round_)
+        if (table.title, table.note) == (title, note):
+            return table
+        table.title, table.note = title, note
+        table.save(update_fields=["title", "note"])
+    else:
+        if EvaluationTable.objects.filter(round=round_).exists():
+            raise DomainError(_("轮次“%(round)s”已有量化考评表。") % {"round": round_.name}, field="round")
+        table = EvaluationTable.objects.create(round=round_, title=title, note=note)
+    audit_record(actor=actor, action="evaluation.table.save", target=table, data={"round": round_.pk, "title": title})
+    return table
+
+
+@transaction.atomic
+def criterion_save(*, actor, table_id, criterion_id=None, group, name, max_points, guidance="", methods, rules="", fed_by_democratic=False, order=0):
+    """Add or change one criterion of a table that has no submitted scores yet (criterion_check)."""
+    table = EvaluationTable.objects.select_for_update().get(pk=table_id)
+    _require(actor, "evaluation.manage", table)
+    criterion = Criterion.objects.select_for_update().get(pk=criterion_id, table=table) if criterion_id else None
+    max_points, methods = criterion_check(table=table, criterion=criterion, max_points=max_points, methods=methods)
     values = dict(group=group, name=name, max_points=max_points, guidance=guidance, methods=methods, rules=rules,
                   fed_by_democratic=fed_by_democratic, order=order)
-    if criterion_id:
-        criterion = Criterion.objects.select_for_update().get(pk=criterion_id, table=table)
-        for key, value in values.items():
-            setattr(criterion, key, value)
-        criterion.save(update_fields=list(values))
+    if criterion is not None:
+        before = {key: getattr(criterion, key) for key in values}
+        changed = [key for key, value in values.items() if before[key] != value]
+        if not changed:
+            return criterion
+        for key in changed:
+            setattr(criterion, key, values[key])
+        criterion.save(update_fields=changed)
+        data = {"criterion": criterion.pk, "name": name, "changed": {k: [str(before[k]), str(values[k])] for k in changed}}
     else:
+        if Criterion.objects.filter(table=table, name=name).exists():
+            raise DomainError(_("考评表中已有名为“%(name)s”的项目。") % {"name": name}, field="name")
         criterion = Criterion.objects.create(table=table, **values)
-    audit_record(actor=actor, action="evaluation.criterion.save", target=table,
-                 data={"criterion": criterion.pk, "name": name, "max_points": str(max_points)})
+        data = {"criterion": criterion.pk, "name": name, "max_points": str(max_points)}
+    audit_record(actor=actor, action="evaluation.criterion.save", target=table, data=data)
     return criterion
+
+
+@transaction.atomic
+def criterion_delete(*, actor, criterion_id):
+    """Take a criterion out of a table still being drawn up: no submitted card in the round, no draft score for it."""
+    criterion = Criterion.objects.select_for_update().select_related("table").get(pk=criterion_id)
+    table = criterion.table
+    _require(actor, "evaluation.manage", table)
+    if table_is_locked(table):
+        raise DomainError(_("本轮已有提交的评分，考评表不能再修改。"), field="table", code="table_locked")
+    if Score.objects.filter(criterion=criterion).exists():
+        raise DomainError(_("“%(name)s”已有考评人员评分，不能删除。") % {"name": criterion.name}, field="table", code="criterion_in_use")
+    data = {"criterion": criterion.pk, "name": criterion.name, "max_points": str(criterion.max_points)}
+    criterion.delete()  # a draft of the table, never scored: not an official record
+    audit_record(actor=actor, action="evaluation.criterion.delete", target=table, data=data)
 
 
 # --- candidates and the re-evaluation queue -----------------------------------------------
 @transaction.atomic
 def candidates_sync(*, actor, round_id):
     """Make a candidate of every recommended application and (R10) of every active site of the
-    round's level awarded in an earlier round. Safe to run any number of times (a job or staff)."""
+    round's level and jurisdictions awarded in an earlier round and not in another running round's queue.
+    Safe to run any number of times (a job or staff)."""
     round_ = _round_locked(round_id)
     _require(actor, "evaluation.manage", round_)
     _require_round_status(round_, RoundStatus.CLOSED, RoundStatus.EVALUATING)
@@ -171,11 +247,17 @@ def candidates_sync(*, actor, round_id):
         Candidate(round=round_, kind=CandidateKind.NEW, application=a, organization_id=a.organization_id, jurisdiction_id=a.jurisdiction_id)
         for a in Application.objects.filter(round=round_, state=ApplicationState.RECOMMENDED).exclude(pk__in=have_apps)
     ]
-    # R10: no lifetime titles — every active site of this level is re-evaluated with the same table.
+    # R10: no lifetime titles — every active site of this level in the round's jurisdictions (those it
+    # has quotas for) is re-evaluated with the same table; never a site already queued in another round
+    # that is still under way (one re-evaluation at a time).
+    jurisdictions = Quota.objects.filter(round=round_).values("jurisdiction_id")
+    queued_elsewhere = Candidate.objects.filter(designation_id__isnull=False).exclude(round=round_).exclude(
+        round__status=RoundStatus.FINISHED).values("designation_id")
     new += [
         Candidate(round=round_, kind=CandidateKind.REEVALUATION, designation=d, organization_id=d.organization_id, jurisdiction_id=d.jurisdiction_id)
-        for d in Designation.objects.filter(level=round_.level, status=DesignationStatus.ACTIVE, awarded_on__lt=round_.applications_open_on)
-        .exclude(round=round_).exclude(pk__in=have_sites)
+        for d in Designation.objects.filter(level=round_.level, status=DesignationStatus.ACTIVE, awarded_on__lt=round_.applications_open_on,
+                                            jurisdiction_id__in=jurisdictions)
+        .exclude(round=round_).exclude(pk__in=have_sites).exclude(pk__in=queued_elsewhere)
     ]
     created = Candidate.objects.bulk_create(new, batch_size=500)
     if created:
@@ -251,29 +333,88 @@ def assignment_create(*, actor, candidate_id, evaluator_id):
     _require_round_status(candidate.round, RoundStatus.CLOSED, RoundStatus.EVALUATING)
     evaluator = User.objects.get(pk=evaluator_id)
     _check_team_member(evaluator)
-    existing = Assignment.objects.filter(candidate=candidate, evaluator=evaluator).first()
-    if existing:
+    existing = Assignment.objects.select_for_update().filter(candidate=candidate, evaluator=evaluator).first()
+    if existing and existing.state != AssignmentState.WITHDRAWN:
         return existing
     reason = conflict_of_interest(evaluator, candidate)
     if reason:
         raise DomainError(reason, field="evaluator", code="conflict_of_interest", rule="R5")
+    if existing:
+        # Assigned again after a withdrawal (e.g. the candidate came back to the team): the record is
+        # reused, and the evaluator declares afresh before the materials open (R5).
+        existing.state, existing.declared_at, existing.withdrawn_at = AssignmentState.PENDING, None, None
+        existing.save(update_fields=["state", "declared_at", "withdrawn_at"])
+        audit_record(actor=actor, action="evaluation.assignment.reinstate", target=existing, from_state=AssignmentState.WITHDRAWN,
+                     to_state=AssignmentState.PENDING, data={"candidate": candidate.pk, "evaluator": evaluator.pk})
+        return existing
     assignment = Assignment.objects.create(candidate=candidate, evaluator=evaluator)
     audit_record(actor=actor, action="evaluation.assignment.create", target=assignment, to_state=assignment.state,
                  data={"candidate": candidate.pk, "evaluator": evaluator.pk})
     return assignment
 
 
+def _submitted(assignment):
+    card = getattr(assignment, "scorecard", None) if hasattr(assignment, "scorecard") else None
+    return card is not None and card.state == ScorecardState.SUBMITTED
+
+
 @transaction.atomic
-def candidate_assign_team(*, actor, candidate_id, team_id):
-    """Give a candidate to a team: every member without a conflict (R5) is assigned; returns (assigned, skipped)."""
+def assignment_withdraw(*, actor, assignment_id, reason):
+    """Staff take an evaluator off a candidate. Recorded, never deleted: the assignment becomes
+    `withdrawn` with the reason, its draft stays on file and no longer counts. A submitted scorecard
+    is never withdrawn silently: staff reopen it first (scorecard_reopen, with its own reason)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("撤回考评分工必须填写理由。"), field="reason")
+    assignment = Assignment.objects.select_for_update(of=("self",)).select_related("candidate__round", "evaluator").get(pk=assignment_id)
+    _require(actor, "evaluation.manage", assignment)
+    if assignment.state == AssignmentState.WITHDRAWN:
+        return assignment
+    if assignment.state == AssignmentState.CONFLICTED:
+        raise InvalidTransition(_("该考评人员已声明回避，无需撤回。"), field="assignment")
+    _require_round_status(assignment.candidate.round, RoundStatus.CLOSED, RoundStatus.EVALUATING)
+    if _submitted(assignment):
+        raise DomainError(_("%(user)s 对该单位的评分已提交，不能撤回分工；如确需撤回，请先退回该评分表。") % {"user": assignment.evaluator},
+                          field="assignment", code="scorecard_submitted")
+    previous = assignment.state
+    assignment.state, assignment.withdrawn_at, assignment.withdraw_reason = AssignmentState.WITHDRAWN, timezone.now(), reason
+    assignment.save(update_fields=["state", "withdrawn_at", "withdraw_reason"])
+    audit_record(actor=actor, action="evaluation.assignment.withdraw", target=assignment, from_state=previous,
+                 to_state=AssignmentState.WITHDRAWN, reason=reason,
+                 data={"candidate": assignment.candidate_id, "evaluator": assignment.evaluator_id})
+    return assignment
+
+
+@transaction.atomic
+def candidate_assign_team(*, actor, candidate_id, team_id, reason=""):
+    """Give a candidate to a team (or to none, team_id=None): every member without a conflict (R5) is
+    assigned; returns (assigned, skipped). Moving it away from its team withdraws the assignments of
+    evaluators not in the new team; it is refused while any of them has a submitted scorecard (staff
+    reopen or withdraw explicitly first), so no submitted score is dropped by a move."""
     candidate = Candidate.objects.select_for_update(of=("self",)).select_related("round").get(pk=candidate_id)
     _require(actor, "evaluation.manage", candidate)
-    team = Team.objects.get(pk=team_id, round_id=candidate.round_id)
-    if candidate.team_id != team.pk:
+    _require_round_status(candidate.round, RoundStatus.CLOSED, RoundStatus.EVALUATING)
+    team = Team.objects.get(pk=team_id, round_id=candidate.round_id) if team_id else None
+    new_members = set(team.members.values_list("pk", flat=True)) if team else set()
+    leaving = [a for a in Assignment.objects.select_for_update(of=("self",)).select_related("evaluator", "scorecard").filter(
+        candidate=candidate, state__in=ASSIGNMENT_ACTIVE_STATES).order_by("evaluator__username") if a.evaluator_id not in new_members]
+    if candidate.team_id != (team.pk if team else None):
+        locked = [a for a in leaving if _submitted(a)]
+        if locked:
+            raise DomainError(
+                _("%(names)s 已提交对该单位的评分，不能调整考评组；请先退回或撤回这些评分。") % {"names": _("、").join(str(a.evaluator) for a in locked)},
+                field="team", code="scorecard_submitted")
+        why = (reason or "").strip() or (_("考评对象调整到%(team)s") % {"team": team.name} if team else _("考评对象取消分配考评组"))
+        for assignment in leaving:
+            assignment_withdraw(actor=actor, assignment_id=assignment.pk, reason=why)
+        previous = candidate.team_id
         candidate.team = team
         candidate.save(update_fields=["team"])
-        audit_record(actor=actor, action="evaluation.candidate.assign_team", target=candidate, data={"team": team.pk})
+        audit_record(actor=actor, action="evaluation.candidate.assign_team", target=candidate,
+                     data={"team": team.pk if team else None, "previous": previous, "withdrawn": [a.pk for a in leaving]})
     assigned, skipped = [], []
+    if team is None:
+        return assigned, skipped
     for member in team.members.all().order_by("username"):
         try:
             assigned.append(assignment_create(actor=actor, candidate_id=candidate.pk, evaluator_id=member.pk))
@@ -347,6 +488,19 @@ def _criteria_of(round_id):
     return list(table.criteria.all())
 
 
+def _check_score_methods(criterion, methods):
+    """R4: a score names the methods behind it, each one of the criterion's methods."""
+    if not methods:
+        raise DomainError(_("“%(name)s”请选择得分依据的考评方式（R4）。") % {"name": criterion.name}, field=f"methods_{criterion.pk}", rule="R4")
+    outside = [m for m in methods if m not in criterion.methods]
+    if outside:
+        raise DomainError(
+            _("“%(name)s”的考评方式为%(allowed)s，不包括%(given)s（R4）。") % {
+                "name": criterion.name, "allowed": _("、").join(criterion.method_labels()),
+                "given": _("、").join(str(Method(m).label) if m in Method.values else m for m in outside)},
+            field=f"methods_{criterion.pk}", rule="R4")
+
+
 @transaction.atomic
 def scorecard_save(*, actor, assignment_id, scores):
     """Save (part of) a draft scorecard. `scores` maps criterion id → {points, methods, notes}.
@@ -366,15 +520,7 @@ def scorecard_save(*, actor, assignment_id, scores):
         notes = (entry.get("notes") or "").strip()
         if points is None:
             continue
-        if not methods:
-            raise DomainError(_("“%(name)s”请选择得分依据的考评方式（R4）。") % {"name": criterion.name}, field=f"methods_{criterion.pk}", rule="R4")
-        outside = [m for m in methods if m not in criterion.methods]
-        if outside:
-            raise DomainError(
-                _("“%(name)s”的考评方式为%(allowed)s，不包括%(given)s（R4）。") % {
-                    "name": criterion.name, "allowed": _("、").join(criterion.method_labels()),
-                    "given": _("、").join(str(Method(m).label) for m in outside)},
-                field=f"methods_{criterion.pk}", rule="R4")
+        _check_score_methods(criterion, methods)
         score = existing.get(criterion.pk)
         if score is None:
             existing[criterion.pk] = Score.objects.create(scorecard=scorecard, criterion=criterion, points=points, methods=methods, notes=notes)
@@ -394,10 +540,20 @@ def scorecard_submit(*, actor, assignment_id):
     if scorecard.state == ScorecardState.SUBMITTED:
         return scorecard
     criteria = _criteria_of(assignment.candidate.round_id)
-    scored = set(scorecard.scores.values_list("criterion_id", flat=True))
-    missing = [c.name for c in criteria if c.pk not in scored]
+    scores = {s.criterion_id: s for s in scorecard.scores.all()}
+    missing = [c.name for c in criteria if c.pk not in scores]
     if missing:
         raise DomainError(_("以下考评项目尚未评分：%(names)s。") % {"names": _("、").join(missing)}, field="scores", code="incomplete")
+    # The table may have changed since a draft was saved (a maximum lowered, a method taken out):
+    # every score is checked again against the current criterion before the card is locked (R4).
+    for criterion in criteria:
+        score = scores[criterion.pk]
+        parse_points(score.points, criterion, field=f"points_{criterion.pk}")
+        _check_score_methods(criterion, score.methods)
+    total = sum((scores[c.pk].points for c in criteria), Decimal("0"))
+    if total != scorecard.total:
+        scorecard.total = total
+        scorecard.save(update_fields=["total", "updated_at"])
     scorecard.state, scorecard.submitted_at = ScorecardState.SUBMITTED, timezone.now()
     scorecard.save(update_fields=["state", "submitted_at", "updated_at"])
     audit_record(actor=actor, action="evaluation.scorecard.submit", target=scorecard, from_state=ScorecardState.DRAFT,
@@ -429,6 +585,8 @@ def evidence_add(*, actor, assignment_id, uploaded_file, title="", criterion_id=
     assignment, scorecard = _lock_scorecard_for(actor, assignment_id)
     if scorecard.state == ScorecardState.SUBMITTED:
         raise InvalidTransition(_("评分表已提交并锁定，不能再上传佐证材料。"), field="file")
+    if criterion_id is not None and not Criterion.objects.filter(pk=criterion_id, table__round_id=assignment.candidate.round_id).exists():
+        raise DomainError(_("考评项目不属于本轮考评表。"), field="criterion")
     site_services.validate_upload(uploaded_file)
     evidence = Evidence.objects.create(scorecard=scorecard, criterion_id=criterion_id, title=title or uploaded_file.name,
                                        file=uploaded_file, size=uploaded_file.size, uploaded_by=actor)
@@ -462,20 +620,54 @@ def democratic_record(*, actor, candidate_id, held_on, satisfied, basically_sati
     return record
 
 
+def inspection_check(*, inspected_on, rectification_due=None, rectified_on=None):
+    """The date checks of an inspection (China time), without writing; the admin form's clean() calls them."""
+    today = _today()
+    if inspected_on > today:
+        raise DomainError(_("检查日期不能晚于今天。"), field="inspected_on")
+    if rectification_due and rectification_due < inspected_on:
+        raise DomainError(_("整改期限不能早于检查日期。"), field="rectification_due")
+    if rectified_on and not inspected_on <= rectified_on <= today:
+        raise DomainError(_("整改完成日期应在检查日期之后、今天及以前。"), field="rectified_on")
+
+
 @transaction.atomic
 def inspection_record(*, actor, organization_id, kind, inspected_on, findings, rating, inspectors="", rectification_due=None):
     """R20: record a daily inspection or special check; a finding may set a rectification deadline."""
     organization = Organization.objects.get(pk=organization_id)
     _require(actor, "evaluation.record_inspection", organization)
-    if inspected_on > _today():
-        raise DomainError(_("检查日期不能晚于今天。"), field="inspected_on")
-    if rectification_due and rectification_due < inspected_on:
-        raise DomainError(_("整改期限不能早于检查日期。"), field="rectification_due")
+    inspection_check(inspected_on=inspected_on, rectification_due=rectification_due)
     inspection = Inspection.objects.create(
         organization=organization, jurisdiction_id=organization.jurisdiction_id, kind=kind, inspected_on=inspected_on,
         findings=findings, rating=rating, inspectors=inspectors, rectification_due=rectification_due, recorded_by=actor,
     )
     audit_record(actor=actor, action="evaluation.inspection.record", target=inspection, data={"kind": kind, "rating": rating})
+    return inspection
+
+
+INSPECTION_EDITABLE = ("kind", "inspected_on", "inspectors", "findings", "rating", "rectification_due", "rectified_on")
+
+
+@transaction.atomic
+def inspection_update(*, actor, inspection_id, **changes):
+    """R20: correct an inspection record or note its rectification; the unit stays. Audited with old and new values."""
+    unknown = set(changes) - set(INSPECTION_EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    inspection = Inspection.objects.select_for_update().get(pk=inspection_id)
+    _require(actor, "evaluation.record_inspection", inspection)
+    after = {key: changes.get(key, getattr(inspection, key)) for key in INSPECTION_EDITABLE}
+    inspection_check(inspected_on=after["inspected_on"], rectification_due=after["rectification_due"], rectified_on=after["rectified_on"])
+    changed = [key for key in INSPECTION_EDITABLE if getattr(inspection, key) != after[key]]
+    if not changed:
+        return inspection
+    before = {key: getattr(inspection, key) for key in changed}
+    for key in changed:
+        setattr(inspection, key, after[key])
+    inspection.save(update_fields=changed)
+    audit_record(actor=actor, action="evaluation.inspection.update", target=inspection,
+                 data={key: [str(before[key]) if before[key] is not None else None, str(after[key]) if after[key] is not None else None]
+                       for key in changed})
     return inspection
 
 
@@ -730,7 +922,8 @@ def objection_deadline(objection, calendar):
 
 # --- award (R9) -------------------------------------------------------------------------------
 def _next_plaque_numbers(round_, count):
-    prefix = f"QJ{round_.year}{'S' if round_.level == Level.CITY else 'X'}-"
+    """Plaque numbers QJ-S-<year>-001 (city level) / QJ-X-<year>-001 (county level), the first free ones."""
+    prefix = f"QJ-{'S' if round_.level == Level.CITY else 'X'}-{round_.year}-"
     taken = set(Designation.objects.filter(plaque_number__startswith=prefix).values_list("plaque_number", flat=True))
     numbers, seq = [], 1
     while len(numbers) < count:
@@ -762,6 +955,10 @@ def round_award(*, actor, round_id, awarded_on=None):
         raise DomainError(_("还有%(n)d件公示异议未答复，不能授牌（R8）。") % {"n": open_objections},
                           field="round", code="objections_open", rule="R8")
     awarded_on = awarded_on or today
+    # R9: the title is granted after the publicity has ended and never ahead of time (China dates).
+    if not publicity.ends_on < awarded_on <= today:
+        raise DomainError(_("授牌日期应在公示期结束（%(end)s）之后、今天（%(today)s）及以前。") % {
+            "end": publicity.ends_on.isoformat(), "today": today.isoformat()}, field="awarded_on", code="award_date", rule="R9")
     listed = list(Application.objects.filter(round=round_, state=ApplicationState.SHORTLISTED).select_related("organization").order_by("jurisdiction__sort_order", "pk"))
     amount = Decimal(settings.SUBSIDY_BY_LEVEL.get(round_.level, 0))
     designations = []
@@ -877,12 +1074,26 @@ def reevaluation_retain(*, actor, candidate_id):
 
 
 # --- case stories (R8a) ----------------------------------------------------------------------
+def story_check(*, title, body, photo=None):
+    """The checks of a case story, without writing; the admin form's clean() calls them."""
+    if not (title or "").strip():
+        raise DomainError(_("请填写标题。"), field="title")
+    if not (body or "").strip():
+        raise DomainError(_("请填写正文。"), field="body")
+    if photo is not None:
+        try:
+            family = site_services.validate_upload(photo)
+        except DomainError as error:
+            raise DomainError(error.message, field="photo") from None
+        if family not in ("JPEG", "PNG", "GIF", "WEBP"):
+            raise DomainError(_("照片只接受 JPG、PNG、GIF、WEBP 图片。"), field="photo")
+
+
 @transaction.atomic
 def story_save(*, actor, designation_id, title, body, photo=None, story_id=None):
+    """R8a: write or correct a case story (a draft until published with story_set_status)."""
     _require(actor, "evaluation.manage")
-    if photo is not None:
-        if site_services.validate_upload(photo) not in ("JPEG", "PNG", "GIF", "WEBP"):
-            raise DomainError(_("照片只接受 JPG、PNG、GIF、WEBP 图片。"), field="photo")
+    story_check(title=title, body=body, photo=photo)
     if story_id:
         story = CaseStory.objects.select_for_update().get(pk=story_id)
         story.title, story.body = title, body

@@ -4,12 +4,11 @@ Thin views: reads start from the scoped selectors, writes go through evaluation.
 Out-of-scope objects answer 404 (never 403). State changes are POST-only and CSRF-protected.
 """
 import functools
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,14 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qujing_disclosure.core.access import is_evaluator, sees_everything
+from qujing_disclosure.core.access import is_county, is_evaluator, sees_everything
 from qujing_disclosure.core.errors import DomainError
 from qujing_disclosure.core.portal import portal_menu
 from sites.enums import ApplicationState, RoundStatus
 from sites.models import ApplicationMaterial, Round
 
 from .. import charts, selectors, services
-from ..enums import OBJECTION_OPEN_STATES, AssignmentState, CandidateKind, ScorecardState
+from ..enums import ASSIGNMENT_ACTIVE_STATES, OBJECTION_OPEN_STATES, AssignmentState, CandidateKind, ScorecardState
 from ..forms import (
     AwardForm,
     DeclarationForm,
@@ -41,7 +40,7 @@ from ..forms import (
     SubsidyForm,
     add_domain_error,
 )
-from ..models import Candidate, Deliberation, EvaluationTable, Publicity, Scorecard, SubsidyPayment, Team
+from ..models import Assignment, Candidate, Deliberation, EvaluationTable, Publicity, Scorecard, SubsidyPayment, Team
 
 
 def _render(request, template, context, status=200):
@@ -100,16 +99,13 @@ def assignment_detail(request, pk):
     scorecard = Scorecard.objects.filter(assignment=assignment).prefetch_related("scores", "evidence").first()
     scores = {s.criterion_id: s for s in scorecard.scores.all()} if scorecard else {}
     democratic = getattr(candidate, "democratic", None) if hasattr(candidate, "democratic") else None
-    suggestion = None
-    if democratic and democratic.satisfaction_rate is not None:
-        fed = next((c for c in criteria if c.fed_by_democratic), None)
-        if fed:
-            # R19: the satisfaction rate feeds the table as rate × the criterion's maximum.
-            suggestion = (fed.max_points * democratic.satisfaction_rate / 100).quantize(Decimal("0.01"))
+    # R19: the satisfaction rate feeds the table as rate × the criterion's maximum (the same in the API and the sheet).
+    suggestions = selectors.suggested_points(candidate, criteria)
+    suggestion = next(iter(suggestions.values()), None)
     locked = scorecard is not None and scorecard.state == ScorecardState.SUBMITTED
-    form = ScorecardForm(criteria=criteria, scores=scores, suggestion=suggestion)
+    form = ScorecardForm(criteria=criteria, scores=scores, suggestions=suggestions)
     if request.method == "POST" and not locked:
-        form = ScorecardForm(request.POST, criteria=criteria, scores=scores, suggestion=suggestion)
+        form = ScorecardForm(request.POST, criteria=criteria, scores=scores, suggestions=suggestions)
         if form.is_valid():
             try:
                 services.scorecard_save(actor=request.user, assignment_id=assignment.pk, scores=form.score_map())
@@ -188,16 +184,40 @@ def round_detail(request, pk):
     round_ = _round_for_staff(pk)
     table = EvaluationTable.objects.filter(round=round_).prefetch_related("criteria").first()
     teams = Team.objects.filter(round=round_).prefetch_related("members").select_related("leader")
+    active = Q(assignments__state__in=ASSIGNMENT_ACTIVE_STATES)
     candidates = (Candidate.objects.filter(round=round_).select_related("organization", "jurisdiction", "team", "democratic")
-                  .annotate(n_assigned=Count("assignments", filter=~Q(assignments__state=AssignmentState.CONFLICTED), distinct=True),
-                            n_submitted=Count("assignments", filter=Q(assignments__scorecard__state=ScorecardState.SUBMITTED), distinct=True))
+                  .annotate(n_assigned=Count("assignments", filter=active, distinct=True),
+                            n_submitted=Count("assignments", filter=active & Q(assignments__scorecard__state=ScorecardState.SUBMITTED), distinct=True))
+                  .prefetch_related(Prefetch("assignments", to_attr="panel", queryset=Assignment.objects.select_related("evaluator", "scorecard")
+                                             .order_by("evaluator__username")))
                   .order_by("kind", "jurisdiction__sort_order", "organization__name"))
     return _render(request, "evaluation/portal/round_detail.html", {
         "round": round_, "table": table, "teams": teams, "candidates": candidates,
         "deliberations": Deliberation.objects.filter(round=round_)[:5],
         "publicities": Publicity.objects.filter(round=round_),
         "can_manage": request.user.has_perm("evaluation.manage"),
+        "can_assign": request.user.has_perm("evaluation.manage") and round_.status in (RoundStatus.CLOSED, RoundStatus.EVALUATING),
+        "withdraw_form": ReasonForm(),
     })
+
+
+@staff_only
+@require_POST
+def assignment_withdraw(request, pk):
+    """Staff take an evaluator off a candidate (recorded with the reason, never deleted)."""
+    assignment = get_object_or_404(Assignment.objects.select_related("candidate", "evaluator"), pk=pk)
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.assignment_withdraw(actor=request.user, assignment_id=assignment.pk, reason=form.cleaned_data["reason"])
+            messages.success(request, _("已撤回%(user)s对%(org)s的考评分工。") % {"user": assignment.evaluator, "org": assignment.candidate.organization.name})
+        except DomainError as error:
+            _domain_message(request, error)
+    else:
+        messages.error(request, _("撤回考评分工必须填写理由。"))
+    if request.POST.get("back") == "candidate":
+        return redirect("evaluation_portal:candidate", pk=assignment.candidate_id)
+    return redirect("evaluation_portal:round", pk=assignment.candidate.round_id)
 
 
 @staff_only
@@ -213,10 +233,14 @@ def round_action(request, pk, action):
             n = services.candidates_sync(actor=request.user, round_id=round_.pk)
             messages.success(request, _("新增考评对象 %(n)d 个（含复评示范点）。") % {"n": n})
         elif action == "team":
-            candidate = get_object_or_404(Candidate, pk=request.POST.get("candidate"), round=round_)
-            team = get_object_or_404(Team, pk=request.POST.get("team"), round=round_)
-            assigned, skipped = services.candidate_assign_team(actor=request.user, candidate_id=candidate.pk, team_id=team.pk)
-            messages.success(request, _("已分配 %(n)d 名考评人员。") % {"n": len(assigned)})
+            candidate = get_object_or_404(Candidate, pk=request.POST.get("candidate") or 0, round=round_)
+            team = get_object_or_404(Team, pk=request.POST["team"], round=round_) if request.POST.get("team") else None
+            assigned, skipped = services.candidate_assign_team(actor=request.user, candidate_id=candidate.pk, team_id=team.pk if team else None,
+                                                               reason=request.POST.get("reason", ""))
+            if team is None:
+                messages.success(request, _("已取消%(org)s的考评组分配。") % {"org": candidate.organization.name})
+            else:
+                messages.success(request, _("已分配 %(n)d 名考评人员。") % {"n": len(assigned)})
             for _member, reason in skipped:
                 messages.warning(request, reason)
         elif action == "withdraw_publicity":
@@ -271,6 +295,7 @@ def candidate_detail(request, pk):
         "staff": staff, "reopen_form": ReasonForm(),
         # The service reopens scorecards only while the round is being evaluated.
         "can_reopen": request.user.has_perm("evaluation.manage") and candidate.round.status == RoundStatus.EVALUATING,
+        "can_withdraw": request.user.has_perm("evaluation.manage") and candidate.round.status in (RoundStatus.CLOSED, RoundStatus.EVALUATING),
     })
 
 
@@ -493,7 +518,7 @@ def team_sheet(request, pk):
     from .. import exports
 
     team = _team_for(request, pk)
-    return exports.respond(exports.team_scoresheet_workbook(team), f"{team.round.name}-{team.name}-{_('评分表')}.xlsx")
+    return exports.respond(exports.team_scoresheet_workbook(team, request.user), f"{team.round.name}-{team.name}-{_('评分表')}.xlsx")
 
 
 @login_required
@@ -507,8 +532,13 @@ def team_import(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             n = scoresheet_import(actor=request.user, team_id=team.pk, uploaded_file=form.cleaned_data["file"])
-            messages.success(request, _("已导入并提交 %(n)d 份评分表。") % {"n": n})
-            return redirect("evaluation_portal:round", pk=team.round_id)
+            if n:
+                messages.success(request, _("已导入并提交 %(n)d 份评分表。") % {"n": n})
+            else:
+                messages.info(request, _("表中的评分均已提交，没有需要导入的内容。"))
+            if request.user.has_perm("evaluation.manage"):
+                return redirect("evaluation_portal:round", pk=team.round_id)
+            return redirect("evaluation_portal:teams")
         except ImportRejected as error:
             problems = error.problems
             form.add_error("file", str(error.message))
@@ -554,3 +584,36 @@ def inspections(request):
             add_domain_error(form, error)
     return _render(request, "evaluation/portal/inspections.html", {"inspections": qs[:200], "form": form},
                    status=400 if form is not None and form.errors else 200)
+
+
+# --- a county office's results, a team leader's sheets ----------------------------------------
+@login_required
+def county_results(request):
+    """A county office's candidates once their round's publicity has opened (as the API), with each
+    one's panel score and a link to its results page. Out of scope for everyone else (404)."""
+    if not is_county(request.user):
+        raise Http404()
+    candidates = list(selectors.candidate_list_for(request.user).select_related("democratic").order_by(
+        "-round__year", "round_id", "kind", "organization__name"))
+    aggregates = selectors.candidate_aggregates(c.pk for c in candidates)
+    rounds = {}
+    for candidate in candidates:
+        candidate.aggregate = aggregates.get(candidate.pk)
+        candidate.strip = charts.score_strip(candidate.aggregate, candidate.round.pass_mark)
+        rounds.setdefault(candidate.round_id, {"round": candidate.round, "candidates": []})["candidates"].append(candidate)
+    return _render(request, "evaluation/portal/county_results.html", {"rounds": list(rounds.values())})
+
+
+@login_required
+def teams(request):
+    """The evaluation teams a user leads (staff: every team of a round still being evaluated), with the
+    team's score sheet to download and upload (paper visits)."""
+    user = request.user
+    qs = Team.objects.select_related("round", "leader").prefetch_related("members").order_by("-round__year", "round_id", "name")
+    if user.has_perm("evaluation.manage"):
+        qs = qs.filter(round__status__in=[RoundStatus.CLOSED, RoundStatus.EVALUATING])
+    elif is_evaluator(user):
+        qs = qs.filter(leader=user)
+    else:
+        raise Http404()
+    return _render(request, "evaluation/portal/teams.html", {"teams": qs})

@@ -20,7 +20,7 @@ from evaluation.models import Assignment, Candidate, Objection, Publicity, Revoc
 from evaluation.selectors import candidate_aggregate
 from qujing_disclosure.core.models import AuditEntry, User
 from sites.enums import DesignationStatus, Level, RoundStatus
-from sites.models import Designation, Round
+from sites.models import Designation, Quota, Round
 
 pytestmark = pytest.mark.django_db
 
@@ -60,9 +60,14 @@ def test_this_years_city_round_is_in_publicity_with_objections_in_several_states
     states = set(Objection.objects.filter(publicity=publicity).values_list("state", flat=True))
     assert len(states) >= 3
     assert states == set(ObjectionState.values)
-    # R10: every active city-level site is re-evaluated in this round, and all keep their titles.
+    # R10: every active city-level site of the round's jurisdictions (those with a quota) is re-evaluated
+    # in this round, and all keep their titles; the city-level sites elsewhere are not in its queue.
     reevaluations = Candidate.objects.filter(round=round_, kind=CandidateKind.REEVALUATION)
-    assert reevaluations.count() == 12
+    covered = set(Quota.objects.filter(round=round_).values_list("jurisdiction_id", flat=True))
+    city_sites = Designation.objects.filter(level=Level.CITY, status=DesignationStatus.ACTIVE, awarded_on__lt=round_.applications_open_on)
+    assert set(reevaluations.values_list("designation_id", flat=True)) == set(
+        city_sites.filter(jurisdiction_id__in=covered).values_list("pk", flat=True))
+    assert 0 < reevaluations.count() < 12 == Designation.objects.filter(level=Level.CITY, status=DesignationStatus.ACTIVE).count()
     assert set(reevaluations.values_list("outcome", flat=True)) == {ReevaluationOutcome.RETAINED}
     assert all(candidate_aggregate(c)["score"] >= round_.pass_mark for c in reevaluations)
     assert not Revocation.objects.filter(candidate__round=round_).exists()
@@ -181,3 +186,33 @@ def test_the_demo_keeps_the_site_figures_with_the_round_in_evaluation(demo_outpu
     active = Designation.objects.filter(status=DesignationStatus.ACTIVE)
     assert (active.count(), active.filter(level=Level.CITY).count(), active.filter(level=Level.COUNTY).count()) == (125, 12, 113)
     assert Round.objects.filter(status=RoundStatus.EVALUATING).count() == 1
+
+
+def test_the_malong_round_queues_only_malong_county_sites_and_no_site_queued_elsewhere(demo_output):
+    """R10 scope: a round re-evaluates the sites of its own quota jurisdictions, each site in one running round."""
+    evaluator = User.objects.get(username="evaluator")
+    round_ = Assignment.objects.filter(evaluator=evaluator, candidate__round__status=RoundStatus.EVALUATING).first().candidate.round
+    queued = Candidate.objects.filter(round=round_, kind=CandidateKind.REEVALUATION).select_related("designation", "jurisdiction")
+    malong = Designation.objects.filter(level=Level.COUNTY, status=DesignationStatus.ACTIVE, jurisdiction__code="malong",
+                                        awarded_on__lt=round_.applications_open_on)
+    assert set(queued.values_list("designation_id", flat=True)) == set(malong.values_list("pk", flat=True))
+    assert {c.jurisdiction.name for c in queued} == {"马龙区"} and {c.designation.level for c in queued} == {Level.COUNTY}
+    running = Candidate.objects.filter(designation__isnull=False).exclude(round__status=RoundStatus.FINISHED)
+    assert running.count() == running.values("designation_id").distinct().count()
+
+
+def test_demo_objections_were_received_during_the_publicity(demo_output):
+    publicity = Publicity.objects.get(status=PublicityStatus.OPEN)
+    for objection in Objection.objects.filter(publicity=publicity):
+        day = timezone.localtime(objection.received_at).date()
+        assert publicity.starts_on <= day == objection.received_on <= timezone.localdate()
+        assert 8 <= timezone.localtime(objection.received_at).hour <= 18
+
+
+def test_demo_county_offices_have_email_so_notifications_reach_the_console(demo_output):
+    from evaluation.services import _county_office_emails
+
+    offices = User.objects.filter(role="county")
+    assert offices.exists() and not offices.filter(email="").exists()
+    malong = User.objects.get(username="malong")
+    assert _county_office_emails(malong.jurisdiction_id) == ["malong@qujing.example.cn"]  # whom a listing or award notifies

@@ -262,7 +262,7 @@ def test_r9_award_creates_designation_with_plaque_and_subsidy(candidate, other_c
     with time_machine.travel(publicity.ends_on + datetime.timedelta(days=1)), django_capture_on_commit_callbacks(execute=True):
         [designation] = services.round_award(actor=municipal, round_id=eval_round.pk)
     assert (designation.title, designation.plaque_number, designation.subsidy_amount, designation.level) == (
-        "党务公开工作示范点", f"QJ{eval_round.year}X-001", Decimal("500"), "county")
+        "党务公开工作示范点", f"QJ-X-{eval_round.year}-001", Decimal("500"), "county")
     assert designation.subsidy.state == SubsidyState.PENDING
     candidate.application.refresh_from_db()
     other_candidate.application.refresh_from_db()
@@ -270,6 +270,50 @@ def test_r9_award_creates_designation_with_plaque_and_subsidy(candidate, other_c
     assert (candidate.application.state, other_candidate.application.state, eval_round.status) == (
         ApplicationState.AWARDED, ApplicationState.NOT_AWARDED, RoundStatus.FINISHED)
     assert "QJ" in mail.outbox[-1].body
+
+
+@pytest.mark.parametrize("offset", [-3, 0])  # days from the publicity's last day: before it, or the last day itself
+def test_r9_award_date_within_the_publicity_is_refused(candidate, eval_round, municipal, panel, offset):
+    publicity = _open_publicity(eval_round, candidate, municipal, panel)
+    with time_machine.travel(datetime.datetime.combine(publicity.ends_on + datetime.timedelta(days=2), datetime.time(10), SHANGHAI)):
+        with pytest.raises(DomainError) as exc:
+            services.round_award(actor=municipal, round_id=eval_round.pk, awarded_on=publicity.ends_on + datetime.timedelta(days=offset))
+    assert (exc.value.field, exc.value.rule) == ("awarded_on", "R9")
+    assert str(exc.value) == (f"授牌日期应在公示期结束（{publicity.ends_on.isoformat()}）之后、今天"
+                              f"（{(publicity.ends_on + datetime.timedelta(days=2)).isoformat()}）及以前。")
+    assert not Designation.objects.filter(round=eval_round).exists()
+
+
+def test_r9_award_date_in_the_future_china_time_is_refused(candidate, eval_round, municipal, panel):
+    publicity = _open_publicity(eval_round, candidate, municipal, panel)
+    day_after = publicity.ends_on + datetime.timedelta(days=1)
+    # 23:30 in Shanghai on the day after the publicity: "tomorrow" is still the future there (UTC is 15:30).
+    with time_machine.travel(datetime.datetime.combine(day_after, datetime.time(23, 30), SHANGHAI)):
+        with pytest.raises(DomainError):
+            services.round_award(actor=municipal, round_id=eval_round.pk, awarded_on=day_after + datetime.timedelta(days=1))
+        [designation] = services.round_award(actor=municipal, round_id=eval_round.pk, awarded_on=day_after)
+    assert designation.awarded_on == day_after
+
+
+def test_r9_award_page_shows_the_date_refusal_on_the_field(client, candidate, eval_round, municipal, panel):
+    publicity = _open_publicity(eval_round, candidate, municipal, panel)
+    with time_machine.travel(datetime.datetime.combine(publicity.ends_on + datetime.timedelta(days=1), datetime.time(10), SHANGHAI)):
+        client.force_login(municipal)
+        response = client.post(f"/portal/evaluation/rounds/{eval_round.pk}/award/", {"awarded_on": publicity.starts_on.isoformat()})
+    assert response.status_code == 400
+    assert "授牌日期应在公示期结束" in response.content.decode()
+
+
+def test_r9_city_level_plaque_numbers_follow_the_qj_s_year_sequence(eval_round, candidate, municipal, panel):
+    from sites.models import Round
+
+    Round.objects.filter(pk=eval_round.pk).update(level="city")
+    f.DesignationFactory(level="city", plaque_number=f"QJ-S-{eval_round.year}-001")  # taken: the next free one is used
+    eval_round.refresh_from_db()
+    publicity = _open_publicity(eval_round, candidate, municipal, panel)
+    with time_machine.travel(publicity.ends_on + datetime.timedelta(days=1)):
+        [designation] = services.round_award(actor=municipal, round_id=eval_round.pk)
+    assert designation.plaque_number == f"QJ-S-{eval_round.year}-002"
 
 
 def test_r9_county_level_default_has_no_subsidy_row(candidate, eval_round, municipal, panel):

@@ -217,3 +217,23 @@ def test_candidate_aggregate_counts_pending_evaluators(candidate, panel, municip
     services.assignment_create(actor=municipal, candidate_id=candidate.pk, evaluator_id=panel[3].pk)
     agg = selectors.candidate_aggregate(candidate)
     assert (agg["score"], agg["n"], agg["pending"]) == (Decimal("80.00"), 3, 1)
+
+
+def test_r10_queue_covers_only_the_rounds_quota_jurisdictions(eval_round, county, other_county):
+    old_round = f.RoundFactory(organizer=eval_round.organizer, status="finished", year=eval_round.year - 3)
+    here = f.DesignationFactory(organization=f.OrganizationFactory(jurisdiction=county), round=old_round, level=eval_round.level)
+    elsewhere = f.JurisdictionFactory(name="马龙区", code="malong")  # no quota in this round
+    f.DesignationFactory(organization=f.OrganizationFactory(jurisdiction=elsewhere), round=old_round, level=eval_round.level)
+    services.candidates_sync(actor=None, round_id=eval_round.pk)
+    assert list(Candidate.objects.filter(round=eval_round, kind=CandidateKind.REEVALUATION).values_list("designation", flat=True)) == [here.pk]
+
+
+@pytest.mark.parametrize("other_status, queued_here", [("evaluating", False), ("publicity", False), ("closed", False), ("finished", True)])
+def test_r10_a_site_queued_in_another_running_round_is_not_queued_again(eval_round, county, city, other_status, queued_here):
+    old_round = f.RoundFactory(organizer=city, status="finished", year=eval_round.year - 3)
+    site = f.DesignationFactory(organization=f.OrganizationFactory(jurisdiction=county), round=old_round, level=eval_round.level)
+    other = f.RoundFactory(organizer=city, status=other_status, name="另一轮次", level=eval_round.level)
+    Candidate.objects.create(round=other, kind=CandidateKind.REEVALUATION, designation=site, organization=site.organization,
+                             jurisdiction=county)
+    services.candidates_sync(actor=None, round_id=eval_round.pk)
+    assert Candidate.objects.filter(round=eval_round, designation=site).exists() is queued_here

@@ -104,9 +104,13 @@ def test_publicity_page_lists_units_with_score_and_period(client, publicity):
 
 def test_objection_gives_receipt_and_answer_is_readable_by_code(client, publicity, municipal):
     response = client.post("/publicity/", _objection(publicity))
-    assert response.status_code == 201
     objection = Objection.objects.get()
-    assert objection.code in response.content.decode()
+    # Post/Redirect/Get: the receipt is the objection's page by code; reloading it objects nothing twice.
+    assert (response.status_code, response["Location"]) == (302, f"/publicity/objections/{objection.code}/?new=1")
+    receipt = client.get(response["Location"]).content.decode()
+    assert "您的异议已受理" in receipt and f'class="receipt-code" style="font-size:1.5rem;letter-spacing:.1em">{objection.code}<' in receipt
+    client.get(response["Location"])
+    assert Objection.objects.count() == 1
     services.objection_answer(actor=municipal, objection_id=objection.pk, upheld=False, reply="经核实，该单位公开栏每月更新。")
     body = client.get(f"/publicity/objections/{objection.code.lower()}/").content.decode()
     assert "经核实，该单位公开栏每月更新。" in body and "异议不成立" in body
@@ -115,13 +119,14 @@ def test_objection_gives_receipt_and_answer_is_readable_by_code(client, publicit
 
 def test_honeypot_stores_nothing(client, publicity):
     response = client.post("/publicity/", _objection(publicity, **{f"p{publicity.pk}-website": "http://spam"}))
-    assert response.status_code == 200 and Objection.objects.count() == 0
+    assert (response.status_code, response["Location"], Objection.objects.count()) == (302, "/publicity/objections/thanks/", 0)
+    assert "感谢您的监督。" in client.get(response["Location"]).content.decode()
 
 
 def test_rate_limit_refuses_with_a_chinese_message(client, publicity, settings):
     settings.OBJECTION_RATELIMIT = "2/h"
     for _ in range(2):
-        assert client.post("/publicity/", _objection(publicity)).status_code == 201
+        assert client.post("/publicity/", _objection(publicity)).status_code == 302
     response = client.post("/publicity/", _objection(publicity))
     assert response.status_code == 429
     assert "提交过于频繁，请稍后再试" in response.content.decode()
@@ -135,7 +140,26 @@ def test_objection_content_is_escaped(client, publicity):
 
 
 def test_unknown_code_is_404(client, publicity):
-    assert client.get("/publicity/objections/NOSUCHCODE/").status_code == 404
+    response = client.get("/publicity/objections/NOSUCHCODE/")
+    assert response.status_code == 404
+    assert "未找到受理编号为“NOSUCHCODE”的异议。" in response.content.decode()
+
+
+@pytest.mark.parametrize("code", ["a/b", "../x", "<b>x</b>", "  ", "中文编号"])
+def test_lookup_of_a_malformed_code_says_not_found_instead_of_failing(client, publicity, code):
+    response = client.get("/publicity/objections/", {"code": code})
+    if code.strip():
+        assert response.status_code == 404
+        body = response.content.decode()
+        assert "<h1>未找到</h1>" in body and "<b>x</b>" not in body
+    else:
+        assert response.status_code == 302  # nothing typed: back to the form
+
+
+def test_lookup_of_a_good_code_goes_to_its_page(client, publicity):
+    objection = services.objection_create(publicity_id=publicity.pk, content="该单位公开栏长期未更新，内容陈旧。")
+    response = client.get("/publicity/objections/", {"code": f" {objection.code.lower()} "})
+    assert (response.status_code, response["Location"]) == (302, f"/publicity/objections/{objection.code}/")
 
 
 def test_no_publicity_says_so(client, db):
