@@ -147,6 +147,13 @@ def register():
     register_dashboard_block(evaluator_dashboard, order=30)
     register_dashboard_block(staff_dashboard, order=31)
     register_dashboard_block(county_dashboard, order=32)
+    # Evaluation steps also appear in an application's history (portal and admin).
+    from qujing_disclosure.core.audit import register_action_label
+
+    register_action_label("evaluation.shortlist.add", _("列入初选名单"))
+    register_action_label("evaluation.shortlist.remove", _("移出初选名单"))
+    register_action_label("evaluation.application.award", _("授予称号"))
+    register_action_label("evaluation.application.not_award", _("未通过"))
     register_media_prefix("evaluation/evidence/", _evidence_visible)
     register_media_prefix("evaluation/minutes/", _staff_files)
     register_media_prefix("evaluation/revocations/", _staff_files)

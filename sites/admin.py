@@ -19,7 +19,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from qujing_disclosure.core.admin_access import MunicipalAdminMixin, ReadOnlyAdminMixin
-from qujing_disclosure.core.audit import history_for
+from qujing_disclosure.core.audit import action_label, history_for
 from qujing_disclosure.core.errors import DomainError
 from qujing_disclosure.core.excel import workbook_response
 
@@ -79,7 +79,7 @@ def render_history(obj):
             (
                 timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M"),
                 str(entry.actor) if entry.actor_id else gettext("系统"),
-                ACTION_LABELS.get(entry.action, entry.action),
+                ACTION_LABELS.get(entry.action) or action_label(entry.action),
                 " → ".join(
                     str(labels.get(state, state)) for state in (entry.from_state, entry.to_state) if state
                 ) or "-",

@@ -134,3 +134,17 @@ def history_for(obj):
         .select_related("actor")
         .order_by("created_at", "id")
     )
+
+
+# Words for audit actions, so a history written by one app reads well in another's pages.
+_action_labels = {}
+
+
+def register_action_label(action, label):
+    """Name an audit action for history views (register in AppConfig.ready())."""
+    _action_labels[action] = label
+
+
+def action_label(action, default=None):
+    """The registered words for `action`, else `default`, else the action code itself."""
+    return _action_labels.get(action, default or action)

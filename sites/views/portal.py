@@ -28,7 +28,7 @@ from qujing_disclosure.core.access import (
     is_organization_user,
     sees_everything,
 )
-from qujing_disclosure.core.audit import history_for
+from qujing_disclosure.core.audit import action_label, history_for
 from qujing_disclosure.core.errors import DomainError, NotPermitted
 from qujing_disclosure.core.portal import dashboard_blocks_for, portal_menu
 
@@ -408,7 +408,7 @@ def _detail_context(request, application, **forms):
         history.append({
             "at": entry.created_at,
             "actor": entry.actor,
-            "label": _ACTION_LABELS.get(entry.action, entry.action),
+            "label": _ACTION_LABELS.get(entry.action) or action_label(entry.action),
             "from_label": _state_label(entry.from_state),
             "to_label": _state_label(entry.to_state),
             "reason": entry.reason,

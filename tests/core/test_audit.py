@@ -146,3 +146,11 @@ def test_postgres_insert_select_writes_the_same_rows(organizations, municipal, a
     assert len(insert) == 1
     if not as_queryset:
         assert "unnest" in insert[0]
+
+
+def test_other_apps_actions_read_as_words_in_a_history():
+    from qujing_disclosure.core.audit import action_label
+
+    # Registered by the evaluation app: an application's history shows the words, not the code.
+    assert str(action_label("evaluation.shortlist.add")) == "列入初选名单"
+    assert action_label("some.unknown.action") == "some.unknown.action"
