@@ -225,6 +225,15 @@ class ApplicationViewSet(
 
     @extend_schema(tags=[TAG_APPLICATIONS], summary="提交申报 / Submit", request=None,
                    responses={200: ApplicationSerializer, 400: _reason_400})
+    def _decide(self, request, perm, serializer_class, service):
+        """A transition that takes a reason: check, validate the reason, call the service."""
+        application = self.get_object()
+        _require_perm(request, perm, application)
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        application = service(actor=request.user, application_id=application.pk, reason=serializer.validated_data["reason"])
+        return self._respond(application)
+
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         application = self.get_object()
@@ -236,40 +245,19 @@ class ApplicationViewSet(
                    request=DecisionReasonSerializer, responses={200: ApplicationSerializer, 400: _reason_400})
     @action(detail=True, methods=["post"])
     def recommend(self, request, pk=None):
-        application = self.get_object()
-        _require_perm(request, "sites.screen_application", application)
-        serializer = DecisionReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        application = services.application_recommend(
-            actor=request.user, application_id=application.pk, reason=serializer.validated_data["reason"]
-        )
-        return self._respond(application)
+        return self._decide(request, "sites.screen_application", DecisionReasonSerializer, services.application_recommend)
 
     @extend_schema(tags=[TAG_APPLICATIONS], summary="不推荐（须填理由，R3）/ Reject (reason required)",
                    request=RejectReasonSerializer, responses={200: ApplicationSerializer, 400: _reason_400})
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        application = self.get_object()
-        _require_perm(request, "sites.screen_application", application)
-        serializer = RejectReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        application = services.application_reject(
-            actor=request.user, application_id=application.pk, reason=serializer.validated_data["reason"]
-        )
-        return self._respond(application)
+        return self._decide(request, "sites.screen_application", RejectReasonSerializer, services.application_reject)
 
     @extend_schema(tags=[TAG_APPLICATIONS], summary="撤回申报 / Withdraw",
                    request=DecisionReasonSerializer, responses={200: ApplicationSerializer, 400: _reason_400})
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        application = self.get_object()
-        _require_perm(request, "sites.withdraw_application", application)
-        serializer = DecisionReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        application = services.application_withdraw(
-            actor=request.user, application_id=application.pk, reason=serializer.validated_data["reason"]
-        )
-        return self._respond(application)
+        return self._decide(request, "sites.withdraw_application", DecisionReasonSerializer, services.application_withdraw)
 
     @extend_schema(tags=[TAG_APPLICATIONS], summary="上传申报材料 / Upload a material",
                    request={"multipart/form-data": MaterialUploadSerializer},
