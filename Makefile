@@ -41,7 +41,7 @@ test: deps browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 messages:
-	$(PY) manage.py makemessages -l en --ignore '.venv/*' --ignore 'var/*' --ignore 'staticfiles/*' --ignore 'test-artifacts/*' --ignore 'bench/*'
+	$(PY) manage.py makemessages -l en --no-location --ignore '.venv/*' --ignore 'var/*' --ignore 'staticfiles/*' --ignore 'test-artifacts/*' --ignore 'bench/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*'
 
 bench: deps

@@ -11,13 +11,12 @@ Everything is judged in China time (`today` = timezone.localdate(), Asia/Shangha
 import datetime
 import logging
 import uuid
-from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from qujing_disclosure.core.audit import audit_record_from_queryset
+from qujing_disclosure.core.jobs import JobResult, audit_ids, chunks, claim
 
 from . import dates, texts
 from .enums import (
@@ -34,76 +33,10 @@ from .enums import (
 from .models import CatalogueEntry, Exemption, Feedback, Finding, Item, Reminder
 
 log = logging.getLogger(__name__)
-CHUNK = 5000
-
-
-@dataclass
-class JobResult:
-    job: str
-    today: datetime.date
-    dry_run: bool
-    ids: list = field(default_factory=list)
-
-    @property
-    def count(self):
-        return len(self.ids)
-
-    def __str__(self):
-        verb = "would change" if self.dry_run else "changed"
-        return f"{self.job} {self.today.isoformat()}: {verb} {self.count}"
-
-
-def _chunks(ids, size=CHUNK):
-    for start in range(0, len(ids), size):
-        yield ids[start:start + size]
-
-
-def _fast_path():
-    """PostgreSQL and SQLite ≥ 3.35 can claim with one UPDATE … RETURNING and copy the audit set-based."""
-    from django.db import connection
-
-    return connection.vendor in ("postgresql", "sqlite")
-
-
-def _claim(queryset, *, from_state, values, dry_run):
-    """Claim the due rows of `queryset`, moving them from `from_state`, in one conditional UPDATE.
-
-    Returns exactly the ids this call changed: a concurrent run's rows are skipped (PostgreSQL:
-    FOR UPDATE SKIP LOCKED in the sub-select) or no longer match `state = from_state`.
-    """
-    if dry_run or not _fast_path():
-        if connection.features.has_select_for_update_skip_locked:
-            queryset = queryset.select_for_update(skip_locked=True)
-        ids = list(queryset.order_by().values_list("id", flat=True))
-        if dry_run or not ids:
-            return ids
-        # Other databases: the conditional UPDATE per chunk, then keep the rows this run changed.
-        for chunk in _chunks(ids):
-            Item.objects.filter(id__in=chunk, state=from_state).update(**values)
-        return [pk for chunk in _chunks(ids)
-                for pk in Item.objects.filter(id__in=chunk, updated_at=values["updated_at"]).values_list("id", flat=True)]
-    quote = connection.ops.quote_name
-    meta = Item._meta
-    select_sql, select_params = queryset.order_by().values("id").query.sql_with_params()
-    lock = " FOR UPDATE SKIP LOCKED" if connection.features.has_select_for_update_skip_locked else ""
-    assignments = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in values)
-    assignment_params = [meta.get_field(name).get_db_prep_save(value, connection) for name, value in values.items()]
-    sql = (
-        f"UPDATE {quote(meta.db_table)} SET {assignments} "
-        f"WHERE {quote('id')} IN ({select_sql}{lock}) AND {quote('state')} = %s RETURNING {quote('id')}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*assignment_params, *select_params, from_state])
-        return [row[0] for row in cursor.fetchall()]
 
 
 def _audit(ids, *, action, from_state="", to_state="", data=None, model=Item):
-    """One audit row per id (actor empty: a scheduled job), written set-based by core's one
-    INSERT … SELECT over the id list: the sweep's cost stays close to the UPDATE's."""
-    if not ids:
-        return None
-    return audit_record_from_queryset(actor=None, action=action, model=model, ids=ids, from_state=from_state,
-                                      to_state=to_state, data=data)
+    return audit_ids(ids, model=model, action=action, from_state=from_state, to_state=to_state, data=data)
 
 
 def publish_due_items(*, today=None, dry_run=False):
@@ -115,7 +48,7 @@ def publish_due_items(*, today=None, dry_run=False):
     if not dates.in_window(today):
         due &= Q(time_type=TimeType.PROMPT)
     with transaction.atomic():
-        ids = _claim(
+        ids = claim(
             Item.objects.filter(due), from_state=ItemState.APPROVED, dry_run=dry_run,
             values={"state": ItemState.PUBLISHED, "published_on": today, "published_at": now, "updated_at": now},
         )
@@ -149,7 +82,7 @@ def archive_ended_items(*, today=None, dry_run=False):
         Q(superseded=True) | Q(display_until__lt=today, published_on__lt=fifteen_days_ago)
     )
     with transaction.atomic():
-        ids = _claim(
+        ids = claim(
             Item.objects.filter(due), from_state=ItemState.PUBLISHED, dry_run=dry_run,
             values={"state": ItemState.ARCHIVED, "ended_on": today, "updated_at": now},
         )

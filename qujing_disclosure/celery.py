@@ -2,11 +2,22 @@
 import importlib
 import os
 
-from celery import Celery
+from celery import Celery, Task
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qujing_disclosure.settings")
 
-app = Celery("qujing_disclosure")
+
+class AuditedTask(Task):
+    """One task run is one action: every audit row it writes shares one batch id."""
+
+    def __call__(self, *args, **kwargs):
+        from qujing_disclosure.core.audit import audit_context
+
+        with audit_context():
+            return super().__call__(*args, **kwargs)
+
+
+app = Celery("qujing_disclosure", task_cls=AuditedTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -8,13 +8,21 @@ Roles (core.models.Role):
 - organisation user: bound to one organisation; sees and acts only for it.
 - anonymous: public pages only.
 
-Reads are scoped by the selectors with `jurisdiction_filter`/`organization_filter`;
-actions are checked with django-rules permissions (`user.has_perm("sites.recommend_application", app)`).
-Out-of-scope objects are reported as 404 by the views, never 403, so nothing leaks.
+This module holds the role predicates and the scoping helpers every app builds on. Each app's
+permissions are django-rules predicates in its own `rules.py` (`sites/rules.py`,
+`evaluation/rules.py`, `disclosure/rules.py`), and its reads start from its selectors
+(`<entity>_list_for(user)` / `<entity>_get_for(user, pk)`). Out-of-scope objects are reported
+as 404 everywhere (portal, API, admin), never 403, so nothing leaks.
+
+Superusers: a superuser is the municipal office with admin rights. `User.has_perm` asks the
+rules for every permission they declare (Django would answer True for a superuser before any
+rule is asked), so rules that name who decides — a county's screening, the leading group's
+deliberation, an evaluator's score — hold for superusers too.
 """
 import rules
 from django.db.models import Q
 
+from .errors import NotPermitted
 from .models import Role
 
 
@@ -105,26 +113,10 @@ def scope_queryset(queryset, user, *, jurisdiction_field="jurisdiction", organiz
     return queryset.none()
 
 
-# --- sites permissions ------------------------------------------------------------
-rules.add_perm("sites.view_application", sees_everything | in_own_jurisdiction | of_own_organization)
-# R3: the unit applies (an organisation user) or its county office applies for it.
-rules.add_perm("sites.create_application", in_own_jurisdiction | of_own_organization)
-# Without an object: may this user ever apply (a county office or an organisation user)?
-rules.add_perm("sites.add_application", is_county | is_organization_user)
-rules.add_perm("sites.edit_application", in_own_jurisdiction | of_own_organization)
-rules.add_perm("sites.submit_application", in_own_jurisdiction | of_own_organization)
-@rules.predicate
-def filed_by_own_office(user, application):
-    """The county office filed this application itself (on the unit's behalf)."""
-    creator = getattr(application, "created_by", None)
-    return creator is not None and creator.role == Role.COUNTY and creator.jurisdiction_id == user.jurisdiction_id
+def require(actor, perm, obj=None):
+    """Refuse with NotPermitted unless `actor` holds `perm` (on `obj`).
 
-
-# The applicant withdraws: the unit, or the county office for an application it filed itself.
-# Withdrawing a unit's own application would be a rejection without a reason (R3).
-rules.add_perm("sites.withdraw_application", of_own_organization | (in_own_jurisdiction & filed_by_own_office))
-# R2/R3: the jurisdiction vets and recommends or rejects.
-rules.add_perm("sites.screen_application", in_own_jurisdiction)
-rules.add_perm("sites.manage_round", is_municipal)
-rules.add_perm("sites.manage_designation", is_municipal)
-rules.add_perm("sites.export_screening", is_municipal)
+    `actor=None` is a scheduled job acting under the rules themselves: no permission check.
+    Services call this first thing after loading (and locking) their object."""
+    if actor is not None and not actor.has_perm(perm, obj):
+        raise NotPermitted()

@@ -1,4 +1,14 @@
-"""Writing the append-only audit record. Call from inside the service's transaction."""
+"""Writing the append-only audit record. Call from inside the service's transaction.
+
+Every row written during one user action shares a batch id: `audit_context()` opens a batch
+(the request middleware, the Celery task hook and the job command base each open one), and
+every writer below takes the current batch, so an award that writes forty rows reads back as
+one action. Outside any context each call is its own batch.
+"""
+import contextlib
+import contextvars
+import datetime
+import decimal
 import json
 import uuid
 
@@ -9,6 +19,55 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from .models import AuditEntry
+
+
+_current_batch = contextvars.ContextVar("audit_batch", default=None)
+
+
+@contextlib.contextmanager
+def audit_context(batch=None):
+    """Group every audit row written inside this block under one batch id.
+
+    Nested contexts join the outer one, so a service that opens its own context inside a request
+    still writes into the request's batch. Yields the batch id.
+    """
+    outer = _current_batch.get()
+    if outer is not None:
+        yield outer
+        return
+    token = _current_batch.set(batch or uuid.uuid4())
+    try:
+        yield _current_batch.get()
+    finally:
+        _current_batch.reset(token)
+
+
+def current_batch():
+    """The batch of the running user action, or a fresh id when none is open."""
+    return _current_batch.get() or uuid.uuid4()
+
+
+def _plain(value):
+    """A JSON-safe rendering of a field value for the audit record (old and new values)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_plain(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
+    if hasattr(value, "pk"):
+        return value.pk
+    if hasattr(value, "name") and hasattr(value, "url"):  # a FieldFile
+        return value.name or ""
+    return str(value)
+
+
+def changes_data(changes):
+    """`{field: (old, new)}` as the audit record keeps it: `{"changes": {field: {"old": …, "new": …}}}`."""
+    return {"changes": {name: {"old": _plain(old), "new": _plain(new)} for name, (old, new) in sorted(changes.items())}}
 
 
 def _actor(actor):
@@ -26,14 +85,14 @@ def audit_record(*, actor, action, target, from_state="", to_state="", reason=""
         to_state=to_state or "",
         reason=reason or "",
         data=data or {},
-        batch=batch or uuid.uuid4(),
+        batch=batch or current_batch(),
     )
 
 
 def audit_record_many(*, actor, action, model, object_ids, from_state="", to_state="", reason="", data=None):
     """One audit row per id, in one INSERT (for set-based sweeper jobs)."""
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
-    batch = uuid.uuid4()
+    batch = current_batch()
     AuditEntry.objects.bulk_create(
         [
             AuditEntry(
@@ -82,7 +141,7 @@ def audit_record_from_queryset(*, actor, action, model, ids, from_state="", to_s
             ids = ids.order_by().values_list("pk", flat=True)
         return audit_record_many(actor=actor, action=action, model=model, object_ids=list(ids),
                                  from_state=from_state, to_state=to_state, reason=reason, data=data)
-    batch = uuid.uuid4()
+    batch = current_batch()
     if isinstance(ids, QuerySet):
         try:
             source, source_params = (

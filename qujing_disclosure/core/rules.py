@@ -1,2 +1,3 @@
-# django-rules autodiscovers `<app>.rules`; our permissions live in access.py.
+# django-rules autodiscovers `<app>.rules`: core's role predicates live in access.py, each app's
+# permissions in its own rules.py.
 from . import access  # noqa: F401

@@ -8,7 +8,7 @@ from .media import may_download
 
 
 def _broker_ok():
-    from qujing_disclosure.celery import app
+    from celery import current_app as app
 
     try:
         with app.connection_for_write() as conn:

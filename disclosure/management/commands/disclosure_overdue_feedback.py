@@ -1,6 +1,6 @@
 from disclosure import jobs
 
-from ._jobcommand import JobCommand
+from qujing_disclosure.core.jobcommand import JobCommand
 
 
 class Command(JobCommand):
