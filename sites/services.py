@@ -380,9 +380,32 @@ def _set_state(application, state, *, actor, action, reason="", extra_fields=Non
 
 
 # --- designations ------------------------------------------------------------------
+def designation_award(*, actor, application_id: int, plaque_number: str, awarded_on, subsidy_amount,
+                      action: str = "sites.designation.award", data: dict | None = None) -> Designation:
+    """R9: the title for a shortlisted application's unit: a new active designation with its plaque.
+
+    Called by the evaluation award step (`evaluation.services.round_award`) inside its transaction,
+    which has already checked the actor, the publicity and the quota; this door writes the row
+    and its one audit record (action `sites.designation.award`, the plaque and subsidy in data)."""
+    application = Application.objects.select_related("round").get(pk=application_id)
+    designation = Designation.objects.create(
+        organization_id=application.organization_id, jurisdiction_id=application.jurisdiction_id,
+        round_id=application.round_id, application=application, level=application.round.level,
+        plaque_number=plaque_number, subsidy_amount=subsidy_amount, awarded_on=awarded_on,
+    )
+    audit_record(actor=actor, action=action, target=designation, to_state=DesignationStatus.ACTIVE,
+                 data={"plaque_number": plaque_number, "subsidy": str(subsidy_amount), **(data or {})})
+    return designation
+
+
 @transaction.atomic
-def designation_revoke(*, actor, designation_id, reason, revoked_on=None):
-    """R10: withdraw a title and recall its plaque; the site stays listed as revoked."""
+def designation_revoke(*, actor, designation_id: int, reason: str, revoked_on=None,
+                       action: str = "sites.designation.revoke", data: dict | None = None) -> Designation:
+    """R10: withdraw a title and recall its plaque; the site stays listed as revoked.
+
+    Municipal office (or a job). One audit row for the change; callers that carry a decision
+    (evaluation's re-evaluation) pass its details in `data` and their own `action` instead of
+    writing a second row."""
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("撤销示范点称号必须填写理由。"), field="reason", rule="R10")
@@ -394,6 +417,7 @@ def designation_revoke(*, actor, designation_id, reason, revoked_on=None):
     designation.revoked_on = revoked_on or _today()
     designation.revoke_reason = reason
     designation.save(update_fields=["status", "revoked_on", "revoke_reason"])
-    audit_record(actor=actor, action="sites.designation.revoke", target=designation,
-                 from_state=DesignationStatus.ACTIVE, to_state=DesignationStatus.REVOKED, reason=reason)
+    audit_record(actor=actor, action=action, target=designation,
+                 from_state=DesignationStatus.ACTIVE, to_state=DesignationStatus.REVOKED, reason=reason,
+                 data={"revoked_on": designation.revoked_on.isoformat(), **(data or {})})
     return designation
