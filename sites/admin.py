@@ -1,8 +1,11 @@
-"""The browser admin for the municipal office (市党务公开办): rounds, quotas, applications, sites.
+"""The browser admin for the municipal office (市党务公开办): places, units, rounds, quotas, applications, sites.
 
 Only the municipal office (and superusers) reach it; `core.access.is_municipal`
-decides, not Django's model permissions. State is read-only here: it changes
-through admin actions that call `sites.services`, and nothing is deleted.
+decides, not Django's model permissions. Every list starts from a `sites.selectors`
+`<entity>_list_for(user)`; every save goes through a `sites.services` function (audited with old
+and new values), whose check also runs in the form's `clean()` so a refusal shows on its field.
+State is read-only here: it changes through admin actions that call the services, and nothing
+is deleted.
 """
 from django import forms
 from django.contrib import admin, messages
@@ -10,7 +13,6 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -18,7 +20,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from qujing_disclosure.core.admin_access import MunicipalAdminMixin, ReadOnlyAdminMixin
+from qujing_disclosure.core.admin_access import (
+    MunicipalAdminMixin,
+    ReadOnlyAdminMixin,
+    ScopedAdminMixin,
+    ServiceFormMixin,
+)
 from qujing_disclosure.core.audit import action_label, history_for
 from qujing_disclosure.core.errors import DomainError
 from qujing_disclosure.core.excel import workbook_response
@@ -41,7 +48,17 @@ from .models import (
     Quota,
     Round,
 )
-from .selectors import screening_summary
+from .selectors import (
+    application_list_for,
+    designation_list_for,
+    jurisdiction_list_for,
+    material_list_for,
+    organization_list_for,
+    quota_list_for,
+    round_get_for,
+    round_list_for,
+    screening_summary,
+)
 
 # --- history ("操作记录") -------------------------------------------------------------
 # State codes overlap between models ("draft"), so labels are looked up per model.
@@ -50,20 +67,6 @@ _STATE_LABELS = {
     Round: dict(RoundStatus.choices),
     Designation: dict(DesignationStatus.choices),
 }
-ACTION_LABELS = {
-    "sites.round.set_status": _("变更轮次状态"),
-    "sites.application.create": _("创建申报"),
-    "sites.application.update": _("修改申报"),
-    "sites.application.add_material": _("上传材料"),
-    "sites.application.submit": _("提交申报"),
-    "sites.application.withdraw": _("撤回申报"),
-    "sites.application.recommend": _("审核推荐"),
-    "sites.application.reject": _("审核不推荐"),
-    "sites.designation.award": _("授予称号"),
-    "sites.designation.revoke": _("撤销称号"),
-}
-
-
 def render_history(obj):
     """The audit trail of `obj` as a small read-only table (one query)."""
     if obj is None or obj.pk is None:
@@ -79,7 +82,7 @@ def render_history(obj):
             (
                 timezone.localtime(entry.created_at).strftime("%Y-%m-%d %H:%M"),
                 str(entry.actor) if entry.actor_id else gettext("系统"),
-                ACTION_LABELS.get(entry.action) or action_label(entry.action),
+                action_label(entry.action),
                 " → ".join(
                     str(labels.get(state, state)) for state in (entry.from_state, entry.to_state) if state
                 ) or "-",
@@ -96,17 +99,34 @@ def render_history(obj):
 
 
 # --- places and units ----------------------------------------------------------------
+def _adopt(obj, saved):
+    """The admin goes on with `obj` (messages, log, redirect, inlines): make it the row the service saved."""
+    obj.pk = saved.pk
+    obj._state.adding, obj._state.db = False, saved._state.db
+
+
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(MunicipalAdminMixin, admin.ModelAdmin):
+class JurisdictionAdmin(ScopedAdminMixin, ServiceFormMixin, MunicipalAdminMixin, admin.ModelAdmin):
+    list_for = staticmethod(jurisdiction_list_for)
+    service_fields = services.JURISDICTION_FIELDS
     list_display = ("name", "kind", "code", "parent", "sort_order")
     list_filter = ("kind",)
     search_fields = ("name", "code")
     list_select_related = ("parent",)
     ordering = ("sort_order", "id")
 
+    def service_check(self, request, obj, values):
+        services.jurisdiction_check(actor=request.user, jurisdiction=obj, values=values)
+
+    def save_model(self, request, obj, form, change):
+        _adopt(obj, services.jurisdiction_save(actor=request.user, jurisdiction_id=obj.pk if change else None,
+                                               values=self.changed_values(form, self.service_fields)))
+
 
 @admin.register(Organization)
-class OrganizationAdmin(MunicipalAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(ScopedAdminMixin, ServiceFormMixin, MunicipalAdminMixin, admin.ModelAdmin):
+    list_for = staticmethod(organization_list_for)
+    service_fields = services.ORGANIZATION_FIELDS
     list_display = ("name", "jurisdiction", "sector", "contact_name", "contact_phone", "is_active")
     list_filter = ("jurisdiction", "sector", "is_active")
     search_fields = ("name",)
@@ -114,6 +134,13 @@ class OrganizationAdmin(MunicipalAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ("parent",)
     fields = ("name", "jurisdiction", "parent", "sector", "address", "contact_name", "contact_phone", "is_active")
     list_per_page = 50
+
+    def service_check(self, request, obj, values):
+        services.organization_check(actor=request.user, organization=obj, values=values)
+
+    def save_model(self, request, obj, form, change):
+        _adopt(obj, services.organization_save(actor=request.user, organization_id=obj.pk if change else None,
+                                               values=self.changed_values(form, self.service_fields)))
 
 
 # --- rounds and quotas ---------------------------------------------------------------
@@ -136,7 +163,8 @@ class QuotaInlineForm(forms.ModelForm):
         return cleaned
 
 
-class QuotaInline(MunicipalAdminMixin, admin.TabularInline):
+class QuotaInline(ScopedAdminMixin, MunicipalAdminMixin, admin.TabularInline):
+    list_for = staticmethod(quota_list_for)
     model = Quota
     form = QuotaInlineForm
     fields = ("jurisdiction", "slots", "recommend_limit_display", "recommended_display")
@@ -148,7 +176,7 @@ class QuotaInline(MunicipalAdminMixin, admin.TabularInline):
         return (
             super()
             .get_queryset(request)
-            .select_related("jurisdiction", "round")
+            .select_related("round")
             .annotate(
                 recommended_count=Count(
                     "jurisdiction__applications",
@@ -169,13 +197,13 @@ class QuotaInline(MunicipalAdminMixin, admin.TabularInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "jurisdiction":
-            kwargs["queryset"] = Jurisdiction.objects.exclude(kind=JurisdictionKind.CITY)
+            kwargs["queryset"] = jurisdiction_list_for(request.user).exclude(kind=JurisdictionKind.CITY)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_extra(self, request, obj=None, **kwargs):
         # A new round starts with one row per county and committee, jurisdiction filled in.
         if obj is None or not obj.quotas.exists():
-            return len(quota_initial())
+            return len(quota_initial(request.user))
         return 1
 
     @admin.display(description=_("推荐上限"))
@@ -187,11 +215,12 @@ class QuotaInline(MunicipalAdminMixin, admin.TabularInline):
         return getattr(obj, "recommended_count", "-") if obj and obj.pk else "-"
 
 
-def quota_initial():
+def quota_initial(user):
     """Prefilled jurisdictions for a round without quotas; rows left without slots are not saved."""
     return [
         {"jurisdiction": pk}
-        for pk in Jurisdiction.objects.exclude(kind=JurisdictionKind.CITY).order_by("sort_order", "id").values_list("pk", flat=True)
+        for pk in jurisdiction_list_for(user).exclude(kind=JurisdictionKind.CITY)
+        .order_by("sort_order", "id").values_list("pk", flat=True)
     ]
 
 
@@ -214,7 +243,9 @@ def _change_status(modeladmin, request, queryset, status):
 
 
 @admin.register(Round)
-class RoundAdmin(MunicipalAdminMixin, admin.ModelAdmin):
+class RoundAdmin(ScopedAdminMixin, ServiceFormMixin, MunicipalAdminMixin, admin.ModelAdmin):
+    list_for = staticmethod(round_list_for)
+    service_fields = services.ROUND_FIELDS
     list_display = (
         "name", "year", "level", "status_display", "organizer", "window_display", "quota_total", "application_total",
         "export_link",
@@ -258,6 +289,13 @@ class RoundAdmin(MunicipalAdminMixin, admin.ModelAdmin):
             )
         )
 
+    def service_check(self, request, obj, values):
+        services.round_check(actor=request.user, round_=obj, values=values)
+
+    def save_model(self, request, obj, form, change):
+        _adopt(obj, services.round_save(actor=request.user, round_id=obj.pk if change else None,
+                                        values=self.changed_values(form, self.service_fields)))
+
     def save_formset(self, request, form, formset, change):
         """Quotas are written through the service (R2 check, row locks, audit record); nothing is deleted."""
         if formset.model is not Quota:
@@ -275,7 +313,7 @@ class RoundAdmin(MunicipalAdminMixin, admin.ModelAdmin):
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         if isinstance(inline, QuotaInline) and (obj is None or obj.pk is None or not obj.quotas.exists()):
-            kwargs["initial"] = quota_initial()
+            kwargs["initial"] = quota_initial(request.user)
         return kwargs
 
     @admin.display(description=_("状态"), ordering="status")
@@ -353,9 +391,7 @@ class RoundAdmin(MunicipalAdminMixin, admin.ModelAdmin):
         """GET admin/sites/round/<id>/screening.xlsx — the summary of one round (municipal office only)."""
         if not (self.has_view_permission(request) and request.user.has_perm("sites.export_screening")):
             raise PermissionDenied
-        round_ = Round.objects.filter(pk=round_id).first()
-        if round_ is None:
-            raise Http404
+        round_ = round_get_for(request.user, round_id)
         return workbook_response(screening_workbook([round_]), screening_filename([round_]))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -364,7 +400,8 @@ class RoundAdmin(MunicipalAdminMixin, admin.ModelAdmin):
 
 
 # --- applications (watched, not edited) ----------------------------------------------
-class ApplicationMaterialInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ApplicationMaterialInline(ScopedAdminMixin, ReadOnlyAdminMixin, admin.TabularInline):
+    list_for = staticmethod(material_list_for)
     model = ApplicationMaterial
     fields = ("title", "file", "size", "content_type", "uploaded_by", "uploaded_at")
     readonly_fields = fields
@@ -372,12 +409,10 @@ class ApplicationMaterialInline(ReadOnlyAdminMixin, admin.TabularInline):
     can_delete = False
     show_change_link = False
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("uploaded_by")
-
 
 @admin.register(Application)
-class ApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ApplicationAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_for = staticmethod(application_list_for)
     list_display = ("organization", "jurisdiction", "round", "state_display", "submitted_at", "decided_at")
     list_filter = ("round", "jurisdiction", "state")
     search_fields = ("organization__name",)
@@ -389,9 +424,6 @@ class ApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = fields
     inlines = (ApplicationMaterialInline,)
     list_per_page = 50
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("organization", "jurisdiction", "round", "created_by")
 
     @admin.display(description=_("状态"), ordering="state")
     def state_display(self, obj):
@@ -418,7 +450,8 @@ class RevokeForm(forms.Form):
 
 
 @admin.register(Designation)
-class DesignationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class DesignationAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_for = staticmethod(designation_list_for)
     list_display = (
         "plaque_number", "organization", "jurisdiction", "level", "round", "awarded_on", "subsidy_amount",
         "status_display", "revoked_on",
@@ -436,7 +469,7 @@ class DesignationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_per_page = 50
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("organization", "jurisdiction", "round", "application")
+        return super().get_queryset(request).select_related("application")
 
     @admin.display(description=_("状态"), ordering="status")
     def status_display(self, obj):

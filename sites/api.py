@@ -1,11 +1,11 @@
 """/api/v1/ endpoints of the designation workflow.
 
-Thin: reads start from the scoped selectors, writes call sites.services. The same
-rules as the portal hold because they live in core/access.py and the services:
+Thin: every queryset comes from the scoped selectors, every change calls sites.services, and every
+"may this user" is a sites/rules.py permission. The same answers as the portal:
 
-- out of the user's scope → 404 (the object "does not exist");
-- visible but not the user's to act on (municipal office or leading group screening,
-  an organisation recommending itself) → 403;
+- out of the user's scope, or in scope but not the user's to act on (the municipal office or the
+  leading group screening, a unit recommending itself, anyone but a county office or a unit
+  creating) → 404, exactly like an id that does not exist, so nothing leaks;
 - a rule refused the change (DomainError) → 400 with the field, via core/api.py.
 
 Authentication answers 401 with `WWW-Authenticate: Token` for anonymous callers on
@@ -14,8 +14,6 @@ Nothing is deleted through the API.
 """
 import django_filters
 from django import forms
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
-from django.db.models.functions import Coalesce
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -27,25 +25,23 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from qujing_disclosure.core.caching import cache_public_page
+from qujing_disclosure.core.errors import NotPermitted
 
 from . import services
-from .enums import RECOMMENDED_STATES
 from .filters import DesignationFilter
 from .models import Application, Organization
 from .selectors import (
     application_list_for,
-    jurisdiction_list,
+    designation_directory,
+    jurisdiction_list_for,
     organization_list_for,
-    quota_list_for,
-    round_list_for,
+    round_with_quotas_list_for,
 )
-from .selectors_public import designation_directory
 from .serializers import (
     ApplicationCreateSerializer,
     ApplicationMaterialSerializer,
@@ -65,10 +61,11 @@ TAG_APPLICATIONS = "申报 Applications"
 TAG_SITES = "示范点 Sites"
 
 
-def _require_perm(request, perm, obj):
-    """The object is visible to the user (else get_object() said 404); may they act on it?"""
+def _require_perm(request, perm, obj=None):
+    """May the user act on this (visible) object? If not it answers 404, like one out of scope
+    (core/api.py turns NotPermitted into the one translated "not found")."""
     if not request.user.has_perm(perm, obj):
-        raise PermissionDenied(_("您无权对该申报执行此操作。"))
+        raise NotPermitted()
 
 
 # --- filters ---------------------------------------------------------------------------
@@ -111,7 +108,7 @@ class JurisdictionViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
 
     def get_queryset(self):
-        return jurisdiction_list()
+        return jurisdiction_list_for(self.request.user)
 
 
 @extend_schema_view(
@@ -144,20 +141,8 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):
-        recommended = (
-            Application.objects.filter(
-                round_id=OuterRef("round_id"), jurisdiction_id=OuterRef("jurisdiction_id"), state__in=RECOMMENDED_STATES
-            )
-            .order_by()
-            .values("round_id")
-            .annotate(n=Count("id"))
-            .values("n")
-        )
-        quotas = quota_list_for(self.request.user).order_by("jurisdiction__sort_order", "jurisdiction_id").annotate(recommended=Coalesce(Subquery(recommended, output_field=IntegerField()), Value(0)))
-        # One query for rounds, one for all their quotas with counts: constant whatever the size.
-        return round_list_for(self.request.user).prefetch_related(None).prefetch_related(
-            Prefetch("quotas", queryset=quotas, to_attr="visible_quotas")
-        )
+        # One query for rounds, one for all their visible quotas with counts: constant whatever the size.
+        return round_with_quotas_list_for(self.request.user)
 
 
 # --- applications ----------------------------------------------------------------------
@@ -200,8 +185,7 @@ class ApplicationViewSet(
                         status=status_code)
 
     def create(self, request, *args, **kwargs):
-        if not request.user.has_perm("sites.add_application"):
-            raise PermissionDenied(_("只有申报单位或其所在辖区的党务公开办可以新建申报。"))
+        _require_perm(request, "sites.add_application")
         serializer = ApplicationCreateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

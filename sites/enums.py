@@ -75,4 +75,11 @@ class DesignationStatus(models.TextChoices):
     REVOKED = "revoked", _("已撤销")
 
 
+# R10: a title is revoked, never restored or deleted (a new round may award a new one).
+DESIGNATION_TRANSITIONS = {
+    DesignationStatus.ACTIVE: {DesignationStatus.REVOKED},
+    DesignationStatus.REVOKED: set(),
+}
+
+
 DESIGNATION_TITLE = "党务公开工作示范点"

@@ -36,3 +36,53 @@ class ReadOnlyAdminMixin(MunicipalAdminMixin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ScopedAdminMixin:
+    """The admin's lists and change pages start from the app's selector for the signed-in user
+    (`list_for = staticmethod(<entity>_list_for)`), like the portal and the API: an object outside
+    the user's scope is not found. The admin's ordering still applies."""
+
+    list_for = None  # staticmethod(selector): selector(user) -> QuerySet
+
+    def get_queryset(self, request):
+        queryset = self.list_for(request.user)
+        ordering = self.get_ordering(request)
+        return queryset.order_by(*ordering) if ordering else queryset
+
+
+class ServiceFormMixin:
+    """A ModelAdmin whose saves go through a service, with the service's check in the form.
+
+    Subclasses define `service_check(request, obj, values)` (a service check that writes nothing, e.g.
+    `organization_check`) and `save_model` calling the service. The form's `clean()` runs the check
+    with the signed-in user, so a refusal lands on the field it names and the input stays (the
+    check/execute split). `values` are the cleaned values of the fields the form changed."""
+
+    def service_check(self, request, obj, values):  # pragma: no cover - each admin defines its own
+        raise NotImplementedError
+
+    @staticmethod
+    def changed_values(form, fields):
+        """The cleaned values of the form's changed fields among `fields` (a new row: every filled one)."""
+        names = fields if form.instance.pk is None else form.changed_data
+        return {name: form.cleaned_data[name] for name in names if name in fields and name in form.cleaned_data}
+
+    def get_form(self, request, obj=None, **kwargs):
+        form_class = super().get_form(request, obj, **kwargs)
+        admin = self
+
+        class CheckedForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                if not self.errors:
+                    from .errors import DomainError
+
+                    try:
+                        admin.service_check(request, obj, admin.changed_values(self, admin.service_fields))
+                    except DomainError as error:
+                        self.add_error(error.field if error.field in self.fields else None, str(error.message))
+                return cleaned
+
+        CheckedForm.__name__ = form_class.__name__
+        return CheckedForm

@@ -45,6 +45,15 @@ def dashboard_blocks_for(request):
     return blocks
 
 
+def render_blocks(request, blocks):
+    """Render (template_name, context) pairs to HTML fragments, each autoescaped by its template and
+    rendered with the request (so the usual context processors apply)."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    return [mark_safe(render_to_string(template_name, context, request=request)) for template_name, context in blocks]
+
+
 def portal_menu(request):
     """The portal's top menu for this request: the dashboard, then every registered link the
     user may see (links that do not resolve or repeat a URL are skipped), the longest match active.

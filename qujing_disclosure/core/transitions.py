@@ -40,11 +40,11 @@ def _label(obj: models.Model, state_field: str, value: Any) -> str:
 
 
 def transition_check(obj: models.Model, target: Any, transitions: Mapping[Any, Iterable[Any]], *,
-                     state_field: str = "state", field: str | None = None) -> None:
+                     state_field: str = "state", field: str | None = None, what: str | None = None) -> None:
     """Refuse `target` unless it is an allowed next state of `obj`'s current one (the enums' table).
 
-    The message names the object's kind and both states in words, e.g.
-    “申报当前状态为“已提交”，不能变更为“草稿”。”"""
+    The message names the object's kind (`what`, else its verbose name) and both states in words,
+    e.g. “申报当前状态为“已提交”，不能变更为“草稿”。”"""
     current = getattr(obj, state_field)
     allowed = transitions.get(current)
     if allowed is None:  # tables keyed by the enum member: look the plain value up too
@@ -53,7 +53,7 @@ def transition_check(obj: models.Model, target: Any, transitions: Mapping[Any, I
         return
     raise InvalidTransition(
         _("%(what)s当前状态为“%(current)s”，不能变更为“%(target)s”。") % {
-            "what": obj._meta.verbose_name,
+            "what": what or obj._meta.verbose_name,
             "current": _label(obj, state_field, current),
             "target": _label(obj, state_field, target),
         },
@@ -68,7 +68,7 @@ def _touch_fields(obj: models.Model) -> list[str]:
 
 def transition_apply(obj: M, target: Any, *, transitions: Mapping[Any, Iterable[Any]] | None, actor, action: str,
                      reason: str = "", fields: Mapping[str, Any] | None = None, data: Mapping[str, Any] | None = None,
-                     state_field: str = "state") -> M:
+                     state_field: str = "state", what: str | None = None) -> M:
     """Move the locked row `obj` to `target` and record it.
 
     Does nothing when `obj` already is in `target` (a repeated request changes nothing twice).
@@ -81,7 +81,7 @@ def transition_apply(obj: M, target: Any, *, transitions: Mapping[Any, Iterable[
     if current == target:
         return obj
     if transitions is not None:
-        transition_check(obj, target, transitions, state_field=state_field)
+        transition_check(obj, target, transitions, state_field=state_field, what=what)
     changes = {}
     for name, value in (fields or {}).items():
         old = getattr(obj, name)
@@ -123,3 +123,26 @@ def fields_update(obj: M, values: Mapping[str, Any], *, actor, action: str, reas
         audit_record(actor=actor, action=action, target=obj, reason=reason,
                      data={**(data or {}), **changes_data(changes)})
     return changes
+
+
+def fields_allowed(values: Mapping[str, Any], allowed: Iterable[str]) -> dict:
+    """`values` as a dict, refusing (TypeError: a programming error) any field not in `allowed`:
+    a service names exactly what it lets a caller edit."""
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise TypeError(f"not editable here: {', '.join(sorted(unknown))}")
+    return dict(values)
+
+
+def create_recorded(model: type[M], values: Mapping[str, Any], *, actor, action: str, to_state: str = "",
+                    data: Mapping[str, Any] | None = None, m2m: Mapping[str, Iterable[Any]] | None = None) -> M:
+    """Create a row of `model` with `values` (and many-to-many sets by id) and one audit row holding
+    every value as new (old None). Call inside the service's transaction."""
+    obj = model.objects.create(**values)
+    changes = {name: (None, value) for name, value in values.items()}
+    for name, ids in (m2m or {}).items():
+        new_ids = sorted({getattr(v, "pk", v) for v in ids})
+        getattr(obj, name).set(new_ids)
+        changes[name] = ([], new_ids)
+    audit_record(actor=actor, action=action, target=obj, to_state=to_state, data={**(data or {}), **changes_data(changes)})
+    return obj

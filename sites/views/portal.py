@@ -5,35 +5,26 @@ sites.services. An object the user may not read, or may not act on, answers
 404 (never 403), so nothing about another jurisdiction leaks. State changes are
 POST-only and CSRF-protected.
 """
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum
+from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from qujing_disclosure.core.access import (
-    is_county,
-    is_evaluator,
-    is_organization_user,
-    sees_everything,
-)
+from qujing_disclosure.core.access import is_county, is_evaluator, is_organization_user, sees_everything
 from qujing_disclosure.core.audit import action_label, history_for
+from qujing_disclosure.core.clock import today
 from qujing_disclosure.core.errors import DomainError, NotPermitted
-from qujing_disclosure.core.portal import dashboard_blocks_for, portal_menu
+from qujing_disclosure.core.portal import dashboard_blocks_for, portal_menu, render_blocks
 
 from .. import services
-from ..enums import LIVE_STATES, RECOMMENDED_STATES, ApplicationState, RoundStatus
+from ..enums import ApplicationState, RoundStatus
 from ..forms import (
     ApplicationCreateForm,
     ApplicationEditForm,
@@ -46,12 +37,18 @@ from ..forms import (
     allowed_types_text,
     upload_limit_text,
 )
-from ..models import Application, Quota
 from ..selectors import (
+    QuotaUsage,
     application_get_for,
     application_list_for,
+    application_state_counts,
     organization_list_for,
+    quota_usage,
+    quota_usage_for,
+    round_apply_list_for,
+    round_get_for,
     round_list_for,
+    round_usage_list_for,
     screening_summary,
 )
 
@@ -64,8 +61,8 @@ _MAIN_STATES = (
     ApplicationState.REJECTED,
     ApplicationState.WITHDRAWN,
 )
-_NOT_SUBMITTED = (ApplicationState.DRAFT, ApplicationState.WITHDRAWN)
 
+# The applicant's words for their own history (other actions read as core.audit's registered words).
 _ACTION_LABELS = {
     "sites.application.create": gettext_lazy("创建草稿"),
     "sites.application.update": gettext_lazy("修改申报内容"),
@@ -78,75 +75,9 @@ _ACTION_LABELS = {
 
 
 # --- helpers -------------------------------------------------------------------------
-@dataclass(frozen=True)
-class QuotaUsage:
-    """R2 at a glance: `recommended` of at most `limit` (= ratio × slots)."""
-
-    slots: int | None
-    limit: int
-    recommended: int
-
-    @property
-    def percent(self):
-        if not self.limit:
-            return 100 if self.recommended else 0
-        return min(100, round(100 * self.recommended / self.limit))
-
-    @property
-    def full(self):
-        return self.recommended >= self.limit
-
-
-def _quota_jurisdiction_id(user):
-    """The jurisdiction whose quota a county office or a unit works against (None for staff)."""
-    if is_county(user):
-        return user.jurisdiction_id
-    if is_organization_user(user):
-        return user.organization.jurisdiction_id
-    return None
-
-
-def _rounds_with_usage(rounds, user):
-    """Annotate each round with the quota usage the user cares about: their own jurisdiction's,
-    or for staff the total over all jurisdictions. One query whatever the number of rounds."""
-    jurisdiction_id = _quota_jurisdiction_id(user)
-    if jurisdiction_id is not None:
-        slots = Quota.objects.filter(round=OuterRef("pk"), jurisdiction_id=jurisdiction_id).values("slots")[:1]
-        in_scope = Q(applications__jurisdiction_id=jurisdiction_id)
-    else:
-        slots = (
-            Quota.objects.filter(round=OuterRef("pk")).order_by().values("round")
-            .annotate(total=Sum("slots")).values("total")[:1]
-        )
-        in_scope = Q()
-    rounds = rounds.annotate(
-        usage_slots=Subquery(slots, output_field=IntegerField()),
-        usage_recommended=Count("applications", filter=in_scope & Q(applications__state__in=RECOMMENDED_STATES)),
-        usage_applications=Count("applications", filter=in_scope & ~Q(applications__state__in=_NOT_SUBMITTED)),
-        usage_pending=Count("applications", filter=in_scope & Q(applications__state=ApplicationState.SUBMITTED)),
-    )
-    rows = list(rounds)
-    for round_ in rows:
-        round_.usage = QuotaUsage(
-            slots=round_.usage_slots,
-            limit=(round_.usage_slots or 0) * round_.ratio,
-            recommended=round_.usage_recommended,
-        )
-    return rows
-
-
 def _in_application_window(round_):
-    today = timezone.localdate()  # China time
-    return round_.status == RoundStatus.OPEN and round_.applications_open_on <= today <= round_.applications_close_on
-
-
-def _may_apply(user):
-    """County offices and units create applications (R3); staff, leading group and evaluators do not."""
-    return is_county(user) or is_organization_user(user)
-
-
-def _may_list_applications(user):
-    return sees_everything(user) or _may_apply(user)
+    day = today()  # China time
+    return round_.status == RoundStatus.OPEN and round_.applications_open_on <= day <= round_.applications_close_on
 
 
 def _admin_url(name, *args):
@@ -163,7 +94,7 @@ def _render(request, template, context, *, status=200):
 
 def _state_counts(applications):
     """[(state, label, count)] of the user's applications, in workflow order (one query)."""
-    counts = dict(applications.order_by().values_list("state").annotate(n=Count("id")).values_list("state", "n"))
+    counts = application_state_counts(applications)
     return [
         {"state": state, "label": state.label, "count": counts.get(state.value, 0)}
         for state in ApplicationState
@@ -196,10 +127,10 @@ def _state_bar(state_counts):
 def dashboard(request):
     """One page per role: what needs doing now. Query count does not grow with the data."""
     user = request.user
-    context = {"today": timezone.localdate()}
+    context = {"today": today()}
     if is_county(user):
         context["kind"] = "county"
-        context["open_rounds"] = _rounds_with_usage(round_list_for(user).filter(status=RoundStatus.OPEN).prefetch_related(None), user)
+        context["open_rounds"] = round_usage_list_for(user, status=RoundStatus.OPEN)
         for round_ in context["open_rounds"]:
             round_.can_apply = _in_application_window(round_) and round_.usage_slots is not None
         context["state_counts"] = _state_counts(application_list_for(user))
@@ -207,46 +138,33 @@ def dashboard(request):
     elif is_organization_user(user):
         context["kind"] = "organization"
         context["applications"] = list(application_list_for(user).annotate(material_count=Count("materials"))[:20])
-        today = timezone.localdate()
-        jurisdiction_id = _quota_jurisdiction_id(user)
-        context["apply_rounds"] = list(
-            round_list_for(user)
-            .filter(status=RoundStatus.OPEN, applications_open_on__lte=today, applications_close_on__gte=today)
-            .filter(Exists(Quota.objects.filter(round=OuterRef("pk"), jurisdiction_id=jurisdiction_id)))
-            .exclude(Exists(Application.objects.filter(
-                round=OuterRef("pk"), organization_id=user.organization_id, state__in=LIVE_STATES
-            )))
-            .prefetch_related(None)
-        )
+        context["apply_rounds"] = list(round_apply_list_for(user, in_window=True))
     elif sees_everything(user):
         context["kind"] = "staff"
-        context["rounds"] = _rounds_with_usage(round_list_for(user).prefetch_related(None), user)
+        context["rounds"] = round_usage_list_for(user)
         context["admin_rounds_url"] = _admin_url("admin:sites_round_changelist") if user.is_staff else None
     elif is_evaluator(user):
         context["kind"] = "evaluator"
     else:
         context["kind"] = "none"
-    context["blocks"] = [
-        mark_safe(render_to_string(template_name, block_context, request=request))
-        for template_name, block_context in dashboard_blocks_for(request)
-    ]
+    context["blocks"] = render_blocks(request, dashboard_blocks_for(request))
     return _render(request, "sites/portal/dashboard.html", context)
 
 
 # --- rounds --------------------------------------------------------------------------
 @login_required
 def round_list(request):
-    rounds = _rounds_with_usage(round_list_for(request.user).prefetch_related(None), request.user)
+    user = request.user
     return _render(request, "sites/portal/round_list.html", {
-        "rounds": rounds, "show_usage": sees_everything(request.user) or _may_apply(request.user),
-        "is_staff_view": sees_everything(request.user),
+        "rounds": round_usage_list_for(user), "show_usage": user.has_perm("sites.list_applications"),
+        "is_staff_view": sees_everything(user),
     })
 
 
 @login_required
 def round_detail(request, pk):
     user = request.user
-    round_ = get_object_or_404(round_list_for(user), pk=pk)
+    round_ = round_get_for(user, pk)
     context = {"round": round_, "in_window": _in_application_window(round_)}
     if sees_everything(user):
         context["summary"] = [
@@ -254,15 +172,12 @@ def round_detail(request, pk):
             for row in screening_summary(round_=round_)
         ]
         context["admin_url"] = _admin_url("admin:sites_round_change", round_.pk) if user.is_staff else None
-    jurisdiction_id = _quota_jurisdiction_id(user)
-    if jurisdiction_id is not None:
-        slots, limit, recommended = services.quota_usage(round_=round_, jurisdiction=jurisdiction_id)
-        context["usage"] = QuotaUsage(slots=slots, limit=limit, recommended=recommended)
-        context["jurisdiction_name"] = next(
-            (q.jurisdiction.name for q in round_.quotas.all() if q.jurisdiction_id == jurisdiction_id), None
-        )
+    usage = quota_usage_for(user, round_=round_)
+    if usage is not None:
+        context["usage"] = usage
+        context["jurisdiction_name"] = usage.jurisdiction_name
         context["state_counts"] = _state_counts(application_list_for(user).filter(round=round_))
-        context["can_apply"] = context["in_window"] and slots is not None
+        context["can_apply"] = context["in_window"] and usage.slots is not None
     return _render(request, "sites/portal/round_detail.html", context)
 
 
@@ -270,9 +185,9 @@ def round_detail(request, pk):
 @login_required
 def application_list(request):
     user = request.user
-    if not _may_list_applications(user):
+    if not user.has_perm("sites.list_applications"):
         raise Http404()
-    rounds = round_list_for(user).prefetch_related(None)
+    rounds = round_list_for(user)
     filters = ApplicationFilterForm(request.GET or None, rounds=rounds)
     applications = application_list_for(user).annotate(material_count=Count("materials"))
     if filters.is_valid():
@@ -284,7 +199,7 @@ def application_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     return _render(request, "sites/portal/application_list.html", {
-        "filters": filters, "page": page, "query": query.urlencode(), "may_apply": _may_apply(user),
+        "filters": filters, "page": page, "query": query.urlencode(), "may_apply": user.has_perm("sites.add_application"),
         "show_jurisdiction": not is_county(user) and not is_organization_user(user),
     })
 
@@ -292,14 +207,9 @@ def application_list(request):
 @login_required
 def application_create(request):
     user = request.user
-    if not _may_apply(user):
+    if not user.has_perm("sites.add_application"):
         raise Http404()
-    jurisdiction_id = _quota_jurisdiction_id(user)
-    rounds = (
-        round_list_for(user).prefetch_related(None)
-        .filter(status=RoundStatus.OPEN)
-        .filter(Exists(Quota.objects.filter(round=OuterRef("pk"), jurisdiction_id=jurisdiction_id)))
-    )
+    rounds = round_apply_list_for(user)
     fixed = user.organization if is_organization_user(user) else None
     organizations = organization_list_for(user).order_by("name")
     if fixed is None:
@@ -415,9 +325,8 @@ def _detail_context(request, application, **forms):
             "material": entry.data.get("title") if entry.action == "sites.application.add_material" else None,
         })
     usage = None
-    if sees_everything(user) or is_county(user):
-        slots, limit, recommended = services.quota_usage(round_=application.round, jurisdiction=application.jurisdiction)
-        usage = QuotaUsage(slots=slots, limit=limit, recommended=recommended)
+    if user.has_perm("sites.view_screening_usage", application):
+        usage = quota_usage(round_=application.round, jurisdiction=application.jurisdiction_id)
     return {
         "application": application,
         "materials": list(application.materials.select_related("uploaded_by")),

@@ -21,13 +21,14 @@ from django.views.decorators.http import require_safe
 from qujing_disclosure.core.access import role_of
 from qujing_disclosure.core.caching import cache_public_page
 from qujing_disclosure.core.models import Role
+from qujing_disclosure.core.portal import render_blocks
 
-from .. import selectors, selectors_public
+from .. import selectors
 from ..charts import qr_svg, stacked_hbar_svg
 from ..enums import DesignationStatus, Level
 from ..filters import DesignationFilter
-from ..public_blocks import home_blocks as registered_home_blocks
-from ..public_blocks import public_action_label, render_blocks, site_detail_blocks
+from ..wiring import home_blocks as registered_home_blocks
+from ..wiring import public_action_label, site_detail_blocks
 
 SITES_PER_PAGE = 50
 LATEST_ON_HOME = 8
@@ -53,7 +54,7 @@ def public_actor_word(actor):
 
 
 def public_audit_entries(entries):
-    """Audit entries the public may read: only registered public actions (see public_blocks),
+    """Audit entries the public may read: only registered public actions (see sites.wiring),
     each as date, action in words, reason, and the acting office."""
     rows = []
     for entry in entries:
@@ -110,11 +111,11 @@ def jurisdiction_chart(by_jurisdiction):
 @require_safe
 @cache_public_page("sites")
 def home(request):
-    overview = selectors_public.designation_overview()
+    overview = selectors.designation_overview()
     context = {
         "overview": overview,
         "chart": jurisdiction_chart(overview["by_jurisdiction"]),
-        "latest": selectors_public.designation_latest(limit=LATEST_ON_HOME),
+        "latest": selectors.designation_latest(limit=LATEST_ON_HOME),
         "extra_blocks": render_blocks(request, registered_home_blocks(request)),
     }
     return render(request, "public/home.html", context)
@@ -123,7 +124,7 @@ def home(request):
 @require_safe
 @cache_public_page("sites")
 def site_list(request):
-    filterset = DesignationFilter(request.GET or None, queryset=selectors_public.designation_directory())
+    filterset = DesignationFilter(request.GET or None, queryset=selectors.designation_directory())
     page = Paginator(filterset.qs, SITES_PER_PAGE).get_page(request.GET.get("page"))
     # Links to other pages keep the filters but not the page number.
     query = request.GET.copy()
@@ -134,8 +135,8 @@ def site_list(request):
         "filterset": filterset,
         "page": page,
         "query_string": query.urlencode(),
-        "jurisdictions": selectors.jurisdiction_list(),
-        "years": selectors_public.designation_award_years(),
+        "jurisdictions": selectors.jurisdiction_list_for(request.user),
+        "years": selectors.designation_award_years(),
         "levels": Level.choices,
         "statuses": DesignationStatus.choices,
         "selected": {
@@ -153,11 +154,11 @@ def site_list(request):
 @require_safe
 @cache_public_page("sites")
 def site_detail(request, pk):
-    designation = selectors_public.designation_get_public(pk)
+    designation = selectors.designation_get_for(request.user, pk)
     context = {
         "designation": designation,
-        "timeline": unit_timeline(selectors_public.designation_unit_history(designation)),
-        "audit": public_audit_entries(selectors_public.designation_audit_history(designation)),
+        "timeline": unit_timeline(selectors.designation_unit_history(designation)),
+        "audit": public_audit_entries(selectors.designation_audit_history(designation)),
         "verify_url": site_verify_url(request, designation.plaque_number),
         "qr": plaque_qr_svg(request, designation),
         "extra_blocks": render_blocks(request, site_detail_blocks(request, designation)),
@@ -196,14 +197,14 @@ def _verify_json(plaque, designation):
 @require_safe
 def site_verify(request):
     """R9/R10: anyone holding or scanning a plaque checks whether its title is still valid."""
-    plaque = selectors_public.normalize_plaque(request.GET.get("plaque", ""))
-    designation = selectors_public.designation_find_by_plaque(plaque) if plaque else None
+    plaque = selectors.normalize_plaque(request.GET.get("plaque", ""))
+    designation = selectors.designation_find_by_plaque(plaque) if plaque else None
     if request.GET.get("format") == "json":
         return _verify_json(plaque, designation)
     context = {
         "plaque": plaque,
         "asked": bool(plaque),
         "designation": designation,
-        "plaque_max_length": selectors_public.PLAQUE_MAX_LENGTH,
+        "plaque_max_length": selectors.PLAQUE_MAX_LENGTH,
     }
     return render(request, "public/site_verify.html", context)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from qujing_disclosure.core.models import AuditEntry
 from sites import services
 from sites.enums import ApplicationState, DesignationStatus, RoundStatus
-from sites.models import Application, Designation, Round
+from sites.models import Application, Designation, Organization, Round
 from tests import factories as f
 from tests.sites.conftest import attach_material
 
@@ -373,3 +373,89 @@ def test_ratio_is_fixed_once_applications_open(client, municipal, open_round):
     client.force_login(municipal)
     page = client.get(f"/admin/sites/round/{open_round.pk}/change/").content.decode()
     assert 'name="ratio"' not in page
+
+
+# --- places, units and rounds: every save through a service, audited with old and new values -------
+def _organization_post(org, **overrides):
+    data = {
+        "name": org.name, "jurisdiction": org.jurisdiction_id, "parent": org.parent_id or "", "sector": org.sector,
+        "address": org.address, "contact_name": org.contact_name, "contact_phone": org.contact_phone,
+        "is_active": "on" if org.is_active else "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_moving_a_unit_in_the_admin_writes_one_audit_row_with_old_and_new(admin_client_municipal, municipal, org, county,
+                                                                          other_county):
+    response = admin_client_municipal.post(
+        reverse("admin:sites_organization_change", args=[org.pk]), _organization_post(org, jurisdiction=other_county.pk),
+    )
+    assert response.status_code == 302
+    org.refresh_from_db()
+    assert org.jurisdiction == other_county
+    entry = AuditEntry.objects.get(object_id=str(org.pk))
+    assert (entry.action, entry.actor) == ("sites.organization.update", municipal)
+    assert entry.data["changes"] == {"jurisdiction": {"old": county.pk, "new": other_county.pk}}
+
+
+def test_deactivating_a_unit_in_the_admin_is_audited(admin_client_municipal, org):
+    admin_client_municipal.post(reverse("admin:sites_organization_change", args=[org.pk]), _organization_post(org, is_active=""))
+    entry = AuditEntry.objects.get(action="sites.organization.update")
+    assert entry.data["changes"] == {"is_active": {"old": True, "new": False}}
+
+
+def test_a_refused_unit_edit_shows_the_message_on_the_field_and_changes_nothing(admin_client_municipal, org):
+    child = f.OrganizationFactory(jurisdiction=org.jurisdiction, parent=org, name="下级党小组")
+    response = admin_client_municipal.post(
+        reverse("admin:sites_organization_change", args=[org.pk]), _organization_post(org, parent=child.pk, sector="学校"),
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"parent": ["上级党组织不能是本组织或其下级组织。"]}
+    org.refresh_from_db()
+    assert (org.parent_id, org.sector) == (None, "机关")
+    assert not AuditEntry.objects.exists()
+
+
+def test_adding_a_unit_in_the_admin_is_audited_as_created(admin_client_municipal, municipal, county):
+    response = admin_client_municipal.post(reverse("admin:sites_organization_add"), {
+        "name": "麒麟区新设党支部", "jurisdiction": county.pk, "parent": "", "sector": "机关", "address": "",
+        "contact_name": "", "contact_phone": "", "is_active": "on",
+    })
+    assert response.status_code == 302
+    unit = Organization.objects.get(name="麒麟区新设党支部")
+    entry = AuditEntry.objects.get(action="sites.organization.create")
+    assert (entry.object_id, entry.actor) == (str(unit.pk), municipal)
+    assert entry.data["changes"]["jurisdiction"] == {"old": None, "new": county.pk}
+
+
+def test_renaming_a_jurisdiction_in_the_admin_is_audited(admin_client_municipal, county):
+    response = admin_client_municipal.post(reverse("admin:sites_jurisdiction_change", args=[county.pk]), {
+        "name": "麒麟区（新）", "kind": county.kind, "code": county.code, "parent": "", "sort_order": county.sort_order,
+    })
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="sites.jurisdiction.update")
+    assert entry.data["changes"] == {"name": {"old": "麒麟区", "new": "麒麟区（新）"}}
+
+
+def test_a_round_edit_in_the_admin_records_old_and_new_values(admin_client_municipal, municipal, open_round):
+    old_name = open_round.name
+    admin_client_municipal.post(reverse("admin:sites_round_change", args=[open_round.pk]),
+                                _round_post(open_round, name="2026年县级示范点创建（修订）"))
+    entry = AuditEntry.objects.get(action="sites.round.update")
+    assert (entry.actor, entry.data["changes"]) == (municipal, {"name": {"old": old_name, "new": "2026年县级示范点创建（修订）"}})
+
+
+def test_a_new_round_in_the_admin_is_audited_as_created(admin_client_municipal, city, county):
+    admin_client_municipal.post(reverse("admin:sites_round_add"), {
+        "name": "2027年度县级党务公开工作示范点创建", "year": 2027, "level": "county", "organizer": city.pk, "ratio": 2,
+        "pass_mark": "80", "description": "", "applications_open_on": "2027-03-01",
+        "applications_close_on": "2027-04-30", "screening_close_on": "2027-05-31",
+        "quotas-TOTAL_FORMS": "1", "quotas-INITIAL_FORMS": "0", "quotas-MIN_NUM_FORMS": "0", "quotas-MAX_NUM_FORMS": "1000",
+        "quotas-0-jurisdiction": county.pk, "quotas-0-slots": "3",
+    })
+    new = Round.objects.get(year=2027)
+    entry = AuditEntry.objects.get(action="sites.round.create")
+    assert (entry.object_id, entry.to_state) == (str(new.pk), "draft")
+    assert entry.data["changes"]["ratio"] == {"old": None, "new": 2}
+    assert AuditEntry.objects.get(action="sites.quota.set").data["changes"] == {"slots": {"old": None, "new": 3}}

@@ -6,8 +6,8 @@ user must get 404, never 403 and never the data. Refused requests change nothing
 
 Status codes:
 - 401: anonymous on an endpoint that needs a login (WWW-Authenticate: Token);
-- 404: the object is outside the user's scope;
-- 403: the user can read the object (or is signed in) but it is not theirs to act on;
+- 404: the object is outside the user's scope, or the user can read it (or is signed in) but it is
+  not theirs to act on — the same answer as the portal gives, and as an id that does not exist;
 - 400: the organisation field offers only the user's own units, so another county's unit
   is an "invalid pk" exactly like one that does not exist;
 - 405: no PUT, no DELETE, no writes on read-only endpoints.
@@ -35,8 +35,8 @@ def _expect(anonymous, municipal, leading, evaluator, county_user, other_county_
 ALL_200 = _expect(200, 200, 200, 200, 200, 200, 200)
 SIGNED_IN_200 = _expect(401, 200, 200, 200, 200, 200, 200)
 READ_COUNTY_OBJECT = _expect(401, 200, 200, 404, 200, 404, 200)
-EDIT_DRAFT = _expect(401, 403, 403, 404, 200, 404, 200)
-SCREEN = _expect(401, 403, 403, 404, 200, 404, 403)
+EDIT_DRAFT = _expect(401, 404, 404, 404, 200, 404, 200)
+SCREEN = _expect(401, 404, 404, 404, 200, 404, 404)
 
 # name: (method, url template, payload kind, state of the application it needs, expected by role)
 ENDPOINTS = {
@@ -55,7 +55,7 @@ ENDPOINTS = {
     "rounds-detail-draft": ("get", "/api/v1/rounds/{draft_round}/", None, None, _expect(401, 200, 200, 404, 404, 404, 404)),
     "applications-list": ("get", "/api/v1/applications/", None, None, SIGNED_IN_200),
     "applications-detail": ("get", "/api/v1/applications/{app}/", None, "submitted", READ_COUNTY_OBJECT),
-    "applications-create": ("post", "/api/v1/applications/", "create", None, _expect(401, 403, 403, 403, 201, 400, 201)),
+    "applications-create": ("post", "/api/v1/applications/", "create", None, _expect(401, 404, 404, 404, 201, 400, 201)),
     "applications-update": ("patch", "/api/v1/applications/{app}/", "update", "draft", EDIT_DRAFT),
     "applications-put": ("put", "/api/v1/applications/{app}/", "update", "draft", _expect(401, 405, 405, 405, 405, 405, 405)),
     "applications-delete": ("delete", "/api/v1/applications/{app}/", None, "draft", _expect(401, 405, 405, 405, 405, 405, 405)),
@@ -64,7 +64,7 @@ ENDPOINTS = {
     "applications-reject": ("post", "/api/v1/applications/{app}/reject/", "reason", "submitted", SCREEN),
     "applications-withdraw": ("post", "/api/v1/applications/{app}/withdraw/", "reason", "submitted", EDIT_DRAFT),
     "applications-materials": ("post", "/api/v1/applications/{app}/materials/", "upload", "draft",
-                               _expect(401, 403, 403, 404, 201, 404, 201)),
+                               _expect(401, 404, 404, 404, 201, 404, 201)),
 }
 
 CASES = [

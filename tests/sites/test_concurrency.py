@@ -7,6 +7,7 @@ from django.db import connection
 
 from qujing_disclosure.core.errors import DomainError
 from sites import services
+from sites.services import applications as application_services
 from sites.enums import ApplicationState
 from sites.models import Application
 from tests import factories as f
@@ -53,13 +54,13 @@ def test_parallel_recommendations_for_the_last_slot_never_exceed_the_limit(open_
 
     # Widen the race window: every recommendation pauses between counting and saving,
     # so without the quota row lock all six would count 3 and all six would pass.
-    original_set_state = services._set_state
+    original_apply = application_services.transition_apply
 
-    def slow_set_state(*args, **kwargs):
+    def slow_apply(*args, **kwargs):
         time.sleep(0.15)
-        return original_set_state(*args, **kwargs)
+        return original_apply(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_set_state", slow_set_state)
+    monkeypatch.setattr(application_services, "transition_apply", slow_apply)
     racers = apps[3:]
     outcomes = _run_in_parallel(
         [

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from sites import charts, public_blocks, services
+from sites import charts, services, wiring
 from sites.filters import DesignationFilter
 from sites.models import Designation
 from sites.views import public as public_views
@@ -114,16 +114,16 @@ def test_home_with_no_sites_says_so(client, db):
 
 
 def test_home_renders_blocks_registered_by_other_apps(client, programme, monkeypatch):
-    monkeypatch.setattr(public_blocks, "_home_blocks", [])
-    public_blocks.register_home_block(lambda request: ("public/_pagination.html", {"page": None}))
-    public_blocks.register_home_block(lambda request: None)  # a block with nothing to show
+    monkeypatch.setattr(wiring, "_home_blocks", [])
+    wiring.register_home_block(lambda request: ("public/_pagination.html", {"page": None}))
+    wiring.register_home_block(lambda request: None)  # a block with nothing to show
     calls = []
 
     def story_block(request):
         calls.append(request.path)
 
-    public_blocks.register_home_block(story_block)
-    public_blocks.register_home_block(story_block)  # registering twice is harmless
+    wiring.register_home_block(story_block)
+    wiring.register_home_block(story_block)  # registering twice is harmless
     assert client.get(reverse("public:home")).status_code == 200
     assert calls == ["/"]
 
@@ -131,8 +131,8 @@ def test_home_renders_blocks_registered_by_other_apps(client, programme, monkeyp
 def test_home_block_templates_are_rendered_into_the_page(client, db, monkeypatch, tmp_path, settings):
     (tmp_path / "story.html").write_text("<section id='stories'>{{ headline }}</section>", encoding="utf-8")
     settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path]}]
-    monkeypatch.setattr(public_blocks, "_home_blocks", [])
-    public_blocks.register_home_block(lambda request: ("story.html", {"headline": "好做法<b>"}))
+    monkeypatch.setattr(wiring, "_home_blocks", [])
+    wiring.register_home_block(lambda request: ("story.html", {"headline": "好做法<b>"}))
     content = _text(client.get(reverse("public:home")))
     assert "<section id='stories'>好做法&lt;b&gt;</section>" in content
 
