@@ -10,8 +10,8 @@ from qujing_disclosure.core.access import is_municipal
 from qujing_disclosure.core.admin_access import MunicipalAdminMixin, ReadOnlyAdminMixin
 from qujing_disclosure.core.errors import DomainError
 
-from . import services
-from .enums import StoryStatus
+from . import selectors, services
+from .enums import Method, StoryStatus
 from .models import (
     Assignment,
     CaseStory,
@@ -44,7 +44,7 @@ class CriterionForm(forms.ModelForm):
     """One criterion; its checks are the service's (criterion_check), run in clean() so a refused
     change keeps the input and shows the message on the field."""
 
-    methods = forms.MultipleChoiceField(label=_("考评方式"), choices=services.Method.choices, widget=forms.CheckboxSelectMultiple)
+    methods = forms.MultipleChoiceField(label=_("考评方式"), choices=Method.choices, widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = Criterion
@@ -57,9 +57,7 @@ class CriterionForm(forms.ModelForm):
         table = EvaluationTable.objects.filter(pk=self.instance.table_id).first() if self.instance.table_id else None
         try:
             if table is None:  # a new table: only the criterion's own checks
-                services.validate_methods(data.get("methods"))
-                if not data.get("methods"):
-                    raise DomainError(_("每个考评项目至少选择一种考评方式（R4）。"), field="methods", rule="R4")
+                services.criterion_methods_check(data.get("methods"))
             else:
                 services.criterion_check(table=table, criterion=self.instance if self.instance.pk else None,
                                          max_points=data.get("max_points"), methods=data.get("methods"))
@@ -88,7 +86,7 @@ class CriterionInline(MunicipalAdminMixin, admin.StackedInline):
     extra = 0
 
     def _editable(self, request, obj):
-        return is_municipal(request.user) and (obj is None or not services.table_is_locked(obj))
+        return is_municipal(request.user) and (obj is None or not selectors.table_is_locked(obj))
 
     def has_change_permission(self, request, obj=None):
         return self._editable(request, obj)
@@ -164,7 +162,7 @@ class TeamForm(forms.ModelForm):
         data = super().clean()
         for member in data.get("members") or []:
             try:
-                services._check_team_member(member)
+                services.team_member_check(member)
             except DomainError as error:
                 raise ValidationError({"members": str(error.message)}) from None
         if data.get("leader") and data["leader"] not in (data.get("members") or []):

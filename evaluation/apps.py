@@ -7,6 +7,6 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("考评、公示与授牌")
 
     def ready(self):
-        from . import hooks
+        from . import wiring
 
-        hooks.register()
+        wiring.register()

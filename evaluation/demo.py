@@ -33,6 +33,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from qujing_disclosure.core.audit import audit_record
+from qujing_disclosure.core.errors import DomainError
 from qujing_disclosure.core.models import Role
 from sites import services as site_services
 from sites.demo import DEMO_PASSWORD, demo_password_hash, demo_user
@@ -66,7 +67,6 @@ from .models import (
     Score,
     Scorecard,
     SubsidyPayment,
-    Team,
 )
 
 SEED = 2026
@@ -105,7 +105,7 @@ def _scores(table, rng, level):
 def _score(candidate, evaluator, table, rng, level, office):
     try:
         assignment = services.assignment_create(actor=office, candidate_id=candidate.pk, evaluator_id=evaluator.pk)
-    except services.DomainError:
+    except DomainError:
         return None  # R5: a conflict of interest keeps this evaluator off
     services.assignment_declare(actor=evaluator, assignment_id=assignment.pk, conflict=False)
     services.scorecard_save(actor=evaluator, assignment_id=assignment.pk, scores=_scores(table, rng, level))
@@ -304,12 +304,11 @@ def _past_reevaluation(office, panel, rng):
     decided_on = designation.revoked_on
     opened_on = round_.screening_close_on or round_.applications_close_on
     scored_on = decided_on - datetime.timedelta(days=40)
+    members = panel[:3]
     with _at(_moment(opened_on)):
-        table = services.default_table_create(round_)
-        audit_record(actor=None, action="evaluation.table.create", target=table, data={"round": round_.pk, "total": 100, "seeded": True})
-        members = panel[:3]
-        team = Team.objects.create(round=round_, name="复评考评组", leader=members[0])
-        team.members.set(members)
+        table = services.table_create_default(actor=office, round_id=round_.pk)
+        team = services.team_save(actor=office, round_id=round_.pk, name="复评考评组", member_ids=[m.pk for m in members],
+                                  leader_id=members[0].pk)
     criteria = list(table.criteria.all())
     # R10: every site of the round's level awarded before it and still holding its title then.
     reevaluated = list(

@@ -24,6 +24,14 @@ class ReevaluationOutcome(models.TextChoices):
     REVOKED = "revoked", _("撤销称号")
 
 
+# R10: a re-evaluated site keeps its title or loses it, once.
+REEVALUATION_TRANSITIONS = {
+    ReevaluationOutcome.PENDING: {ReevaluationOutcome.RETAINED, ReevaluationOutcome.REVOKED},
+    ReevaluationOutcome.RETAINED: set(),
+    ReevaluationOutcome.REVOKED: set(),
+}
+
+
 class AssignmentState(models.TextChoices):
     PENDING = "pending", _("待声明")  # R5: materials stay closed until no conflict is declared
     DECLARED = "declared", _("已声明无利益冲突")
@@ -34,10 +42,25 @@ class AssignmentState(models.TextChoices):
 # Assignments that still count: the evaluator is (or may be) on the candidate's panel.
 ASSIGNMENT_ACTIVE_STATES = (AssignmentState.PENDING, AssignmentState.DECLARED)
 
+ASSIGNMENT_TRANSITIONS = {
+    AssignmentState.PENDING: {AssignmentState.DECLARED, AssignmentState.CONFLICTED, AssignmentState.WITHDRAWN},
+    AssignmentState.DECLARED: {AssignmentState.WITHDRAWN},
+    AssignmentState.CONFLICTED: set(),
+    # Assigned again after a withdrawal: the evaluator declares afresh (R5).
+    AssignmentState.WITHDRAWN: {AssignmentState.PENDING},
+}
+
 
 class ScorecardState(models.TextChoices):
     DRAFT = "draft", _("评分中")
     SUBMITTED = "submitted", _("已提交")
+
+
+# Submitted cards are locked; staff reopen them with a reason.
+SCORECARD_TRANSITIONS = {
+    ScorecardState.DRAFT: {ScorecardState.SUBMITTED},
+    ScorecardState.SUBMITTED: {ScorecardState.DRAFT},
+}
 
 
 class InspectionKind(models.TextChoices):
@@ -68,6 +91,13 @@ class PublicityStatus(models.TextChoices):
     OPEN = "open", _("公示中")
     CLOSED = "closed", _("公示结束")
     WITHDRAWN = "withdrawn", _("已撤回")  # an upheld objection sent the list back to evaluation
+
+
+PUBLICITY_TRANSITIONS = {
+    PublicityStatus.OPEN: {PublicityStatus.CLOSED, PublicityStatus.WITHDRAWN},
+    PublicityStatus.CLOSED: set(),
+    PublicityStatus.WITHDRAWN: set(),
+}
 
 
 class ObjectionState(models.TextChoices):
@@ -106,6 +136,14 @@ class StoryStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
     PUBLISHED = "published", _("已发布")
     WITHDRAWN = "withdrawn", _("已撤下")
+
+
+# R8a: a story is published, taken down, and may be published again; never back to a draft.
+STORY_TRANSITIONS = {
+    StoryStatus.DRAFT: {StoryStatus.PUBLISHED, StoryStatus.WITHDRAWN},
+    StoryStatus.PUBLISHED: {StoryStatus.WITHDRAWN},
+    StoryStatus.WITHDRAWN: {StoryStatus.PUBLISHED},
+}
 
 
 # The default quantitative evaluation table (DOMAIN.md), totalling 100.

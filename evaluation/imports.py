@@ -2,6 +2,8 @@
 
 Each problem is reported by sheet, row and column in Chinese. Paper teams sign the R5
 declaration on paper, so an imported card records the declaration on the evaluator's behalf.
+The import acts as the importing user (the municipal office or the team leader) through the same
+services as the web form (`on_paper=True`): their permission is checked and every row audited in their name.
 """
 import re
 from collections import defaultdict
@@ -9,13 +11,14 @@ from functools import cache
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from qujing_disclosure.core.audit import audit_record
-from qujing_disclosure.core.errors import DomainError, NotPermitted
+from qujing_disclosure.core.access import require
+from qujing_disclosure.core.errors import DomainError
 from qujing_disclosure.core.excel import FORMULA_TRIGGERS
 from sites.enums import RoundStatus
 
@@ -73,13 +76,14 @@ def _read(uploaded_file):
     return rows
 
 
-def scoresheet_import(*, actor, team_id, uploaded_file):
+def scoresheet_import(*, actor, team_id: int, uploaded_file) -> int:
     """Check every row of a team's sheet; on any problem raise ImportRejected (nothing written),
-    else save and submit every card in one transaction. Returns the number of cards submitted.
-    Rows of cards already submitted are accepted when unchanged (the sheet the system made carries them)."""
+    else declare (R5), save and submit every card in one transaction. Returns the number of cards submitted.
+    Rows of cards already submitted are accepted when unchanged (the sheet the system made carries them).
+
+    Whoever may handle the team's sheet (`evaluation.handle_scoresheet`: the municipal office, the leader)."""
     team = Team.objects.select_related("round").get(pk=team_id)
-    if actor is not None and not (actor.has_perm("evaluation.manage") or team.leader_id == actor.pk):
-        raise NotPermitted()
+    require(actor, "evaluation.handle_scoresheet", team)
     rows = _read(uploaded_file)
     head = (rows[0] + [None] * 6)[:6] if rows else [None] * 6
     if head[0] != "模板版本" or head[1] != SCORESHEET_VERSION:
@@ -185,13 +189,9 @@ def scoresheet_import(*, actor, team_id, uploaded_file):
         return 0  # every row was a submitted card's, unchanged: nothing to do
     with transaction.atomic():
         for assignment_pk, scores in cards.items():
-            assignment = Assignment.objects.select_for_update().get(pk=assignment_pk)
-            if assignment.state == AssignmentState.PENDING:
-                assignment.state, assignment.declared_at = AssignmentState.DECLARED, timezone.now()
-                assignment.save(update_fields=["state", "declared_at"])
-                audit_record(actor=actor, action="evaluation.assignment.declare", target=assignment, from_state=AssignmentState.PENDING,
-                             to_state=AssignmentState.DECLARED, reason=_("纸质评分表随附利益冲突声明"))
-            services.scorecard_save(actor=None, assignment_id=assignment_pk, scores=scores)
-            services.scorecard_submit(actor=None, assignment_id=assignment_pk)
+            # The declaration signed on paper (R5), then the scores: the web form's doors, as the importer.
+            services.assignment_declare(actor=actor, assignment_id=assignment_pk, conflict=False, on_paper=True)
+            services.scorecard_save(actor=actor, assignment_id=assignment_pk, scores=scores, on_paper=True)
+            services.scorecard_submit(actor=actor, assignment_id=assignment_pk, on_paper=True)
         audit_record(actor=actor, action="evaluation.scoresheet.import", target=team, data={"cards": len(cards)})
     return len(cards)

@@ -1,16 +1,17 @@
 """Evaluation, publicity and award (R4–R10, R20).
 
-Invariants the database can hold live here as constraints; the workflow lives in services.py.
+Invariants the database can hold live here as constraints; the workflow lives in services/.
 A candidate (考评对象) is either a recommended application of the round or, for R10, an
 existing site re-evaluated in the round; both are scored with the round's one table.
 """
-import secrets
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from qujing_disclosure.core.receipts import receipt_code_new
 
 from .enums import (
     AssignmentState,
@@ -348,12 +349,10 @@ class PublicityEntry(models.Model):
         constraints = [models.UniqueConstraint(fields=["publicity", "application"], name="unique_publicity_entry")]
 
 
-# Unambiguous receipt-code alphabet (no 0/O, 1/I/L).
-_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-
-
 def new_receipt_code():
-    return "".join(secrets.choice(_CODE_ALPHABET) for _i in range(10))
+    """A fresh receipt code from core.receipts' one alphabet (named by migration 0001; objection_create
+    passes its own code through core.receipts.create_with_receipt_code, which retries on a collision)."""
+    return receipt_code_new(10)
 
 
 class Objection(models.Model):

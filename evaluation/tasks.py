@@ -1,14 +1,14 @@
-"""Celery tasks of evaluation: another interface that calls the services."""
+"""Celery tasks of evaluation: thin wrappers around jobs.py (the management command calls the same code)."""
 from celery import shared_task
 from celery.schedules import crontab
 
-from . import services
+from . import jobs
 
 
-@shared_task(acks_late=True)  # idempotent: a conditional update, safe to run twice
+@shared_task(name="evaluation.tasks.close_due_publicities", acks_late=True)  # idempotent: a conditional update
 def close_due_publicities():
     """R8: close every publicity whose last day (China time) has passed."""
-    return len(services.publicities_close_due())
+    return jobs.close_due_publicities().count
 
 
 BEAT_SCHEDULE = {

@@ -99,11 +99,13 @@ def transition_apply(obj: M, target: Any, *, transitions: Mapping[Any, Iterable[
 
 
 def fields_update(obj: M, values: Mapping[str, Any], *, actor, action: str, reason: str = "",
-                  data: Mapping[str, Any] | None = None, m2m: Mapping[str, Iterable[Any]] | None = None) -> dict:
+                  data: Mapping[str, Any] | None = None, m2m: Mapping[str, Iterable[Any]] | None = None,
+                  audit_target: models.Model | None = None) -> dict:
     """Edit plain fields (and many-to-many sets by id) of the locked row `obj`, recording old and new values.
 
     Returns `{field: (old, new)}` of what changed; saves and writes the audit row only when
-    something did (a repeated save changes nothing). Many-to-many values are compared as id sets."""
+    something did (a repeated save changes nothing). Many-to-many values are compared as id sets.
+    `audit_target` records the edit in another object's history (a criterion's in its table's)."""
     changes = {}
     for name, value in values.items():
         old = getattr(obj, name)
@@ -120,7 +122,7 @@ def fields_update(obj: M, values: Mapping[str, Any], *, actor, action: str, reas
             manager.set(sorted(new_ids))
             changes[name] = (sorted(old_ids), sorted(new_ids))
     if changes:
-        audit_record(actor=actor, action=action, target=obj, reason=reason,
+        audit_record(actor=actor, action=action, target=obj if audit_target is None else audit_target, reason=reason,
                      data={**(data or {}), **changes_data(changes)})
     return changes
 

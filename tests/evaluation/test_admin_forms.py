@@ -74,7 +74,8 @@ def test_editing_an_inspection_goes_through_the_service_with_old_and_new_values(
     assert (inspection.findings, inspection.rating, inspection.rectified_on, inspection.organization) == ("更正后的记录", "good", today, org)
     entry = AuditEntry.objects.get(action="evaluation.inspection.update", object_id=str(inspection.pk))
     assert entry.actor == office
-    assert entry.data["findings"] == ["原记录", "更正后的记录"] and entry.data["rating"] == ["fair", "good"]
+    assert entry.data["changes"]["findings"] == {"old": "原记录", "new": "更正后的记录"}
+    assert entry.data["changes"]["rating"] == {"old": "fair", "new": "good"}
 
 
 def test_editing_an_inspection_with_a_rectification_before_it_is_refused(client, office, org):
@@ -160,7 +161,7 @@ def test_criterion_changes_in_the_admin_go_through_the_service_with_audit(client
         ("创新举措", 5)]
     saves = AuditEntry.objects.filter(action="evaluation.criterion.save", object_id=str(table.pk)).order_by("pk")
     assert [e.data["name"] for e in saves] == ["公开内容", "创新举措"]
-    assert saves[0].data["changed"]["max_points"] == ["20.00", "15"]
+    assert saves[0].data["changes"]["max_points"] == {"old": "20", "new": "15"}
     assert AuditEntry.objects.get(action="evaluation.criterion.delete").data["name"] == "特色亮点"
     assert AuditEntry.objects.filter(action="evaluation.table.save").exists() is False  # title and note unchanged
 

@@ -210,9 +210,9 @@ def test_demo_objections_were_received_during_the_publicity(demo_output):
 
 
 def test_demo_county_offices_have_email_so_notifications_reach_the_console(demo_output):
-    from evaluation.services import _county_office_emails
+    from evaluation.selectors import county_office_emails
 
     offices = User.objects.filter(role="county")
     assert offices.exists() and not offices.filter(email="").exists()
     malong = User.objects.get(username="malong")
-    assert _county_office_emails(malong.jurisdiction_id) == ["malong@qujing.example.cn"]  # whom a listing or award notifies
+    assert county_office_emails(malong.jurisdiction_id) == ["malong@qujing.example.cn"]  # whom a listing or award notifies

@@ -7,7 +7,7 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from evaluation import selectors, services
+from evaluation import jobs, selectors, services
 from evaluation.enums import ObjectionState, PublicityStatus, ReevaluationOutcome, SubsidyState
 from evaluation.models import Candidate, PublicityEntry, Revocation, SubsidyPayment
 from qujing_disclosure.core.errors import DomainError, InvalidTransition, NotPermitted
@@ -171,10 +171,10 @@ def test_r8_publicity_closes_after_its_last_day_in_shanghai(candidate, eval_roun
         publicity = services.publicity_open(actor=municipal, round_id=eval_round.pk, starts_on=timezone.localdate(), ends_on=ends_on)
     # 23:59 on the last day in Shanghai is 15:59 UTC: still open.
     with time_machine.travel(closes_at - datetime.timedelta(minutes=1), tick=False):
-        assert services.publicities_close_due() == []
+        assert jobs.close_due_publicities().ids == []
     with time_machine.travel(closes_at, tick=False):
-        assert services.publicities_close_due() == [publicity.pk]
-        assert services.publicities_close_due() == []  # idempotent
+        assert jobs.close_due_publicities().ids == [publicity.pk]
+        assert jobs.close_due_publicities().ids == []  # idempotent
     publicity.refresh_from_db()
     assert publicity.status == PublicityStatus.CLOSED
     assert AuditEntry.objects.filter(action="evaluation.publicity.close").count() == 1
@@ -220,9 +220,9 @@ def test_objection_deadline_counts_working_days_and_moves_with_calendar(candidat
     publicity = _open_publicity(eval_round, candidate, municipal, panel)
     objection = services.objection_create(publicity_id=publicity.pk, content="异议内容足够长，具体事实如下。")
     objection.received_on = datetime.date(2026, 9, 28)  # Monday before the National Day holiday
-    before = services.objection_deadline(objection, load_calendar())
+    before = selectors.objection_deadline(objection, load_calendar())
     CalendarDay.objects.create(date=before.due, is_working_day=False, name="临时调整")
-    after = services.objection_deadline(objection, load_calendar())
+    after = selectors.objection_deadline(objection, load_calendar())
     assert after.due > before.due
     assert "跳过节假日" in before.explanation
 

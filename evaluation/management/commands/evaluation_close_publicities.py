@@ -1,0 +1,8 @@
+from qujing_disclosure.core.jobcommand import JobCommand
+
+from evaluation import jobs
+
+
+class Command(JobCommand):
+    help = "Close every publicity whose last day has passed (R8, China time)."
+    job = staticmethod(jobs.close_due_publicities)
