@@ -11,7 +11,7 @@ from qujing_disclosure.core.media import register_media_prefix
 from qujing_disclosure.core.portal import register_dashboard_block, register_portal_link
 from sites.enums import RoundStatus
 from sites.models import Round
-from sites.public_blocks import register_home_block, register_public_action, register_site_detail_block
+from sites.wiring import register_home_block, register_public_action, register_site_detail_block
 
 from . import selectors, services
 from .enums import ASSIGNMENT_ACTIVE_STATES, OBJECTION_OPEN_STATES, ScorecardState
@@ -116,9 +116,8 @@ def register():
     register_home_block(home_publicity, order=20)
     register_home_block(home_stories, order=60)
     register_site_detail_block(site_stories, order=50)
-    # A site's page shows its award and (R10) its revocation: the award is written by sites' door under its
-    # own action (`sites.designation.award`, as the demo's seeded awards); awards recorded before under
-    # evaluation's name and revocations carrying the re-evaluation's decision keep their words too.
-    register_public_action("sites.designation.award", _("授予“党务公开工作示范点”称号，颁发牌匾"))
+    # A site's page shows its award and (R10) its revocation. The award is written by sites' door under
+    # sites' own action (public through sites.wiring, like the demo's seeded awards); awards recorded
+    # before under evaluation's name, and revocations carrying the re-evaluation's decision, read the same.
     register_public_action("evaluation.designation.award", _("授予“党务公开工作示范点”称号，颁发牌匾"))
     register_public_action("evaluation.designation.revoke", _("撤销称号，收回牌匾"))

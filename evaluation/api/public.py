@@ -13,7 +13,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from qujing_disclosure.core.access import require
-from sites.selectors import designation_list_public
+from sites.selectors import designation_list_for
 
 from .. import selectors, services
 from ..enums import StoryStatus
@@ -125,7 +125,7 @@ class StoryViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
         data = StoryInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        if not designation_list_public().filter(pk=v["designation"]).exists():
+        if not designation_list_for(request.user).filter(pk=v["designation"]).exists():
             raise serializers.ValidationError({"designation": [_("示范点不存在。")]})
         story = services.story_save(actor=request.user, designation_id=v["designation"], title=v["title"], body=v["body"], photo=v.get("photo"))
         return Response(StorySerializer(story).data, status=status.HTTP_201_CREATED)
