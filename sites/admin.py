@@ -99,12 +99,6 @@ def render_history(obj):
 
 
 # --- places and units ----------------------------------------------------------------
-def _adopt(obj, saved):
-    """The admin goes on with `obj` (messages, log, redirect, inlines): make it the row the service saved."""
-    obj.pk = saved.pk
-    obj._state.adding, obj._state.db = False, saved._state.db
-
-
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(ScopedAdminMixin, ServiceFormMixin, MunicipalAdminMixin, admin.ModelAdmin):
     list_for = staticmethod(jurisdiction_list_for)
@@ -115,11 +109,12 @@ class JurisdictionAdmin(ScopedAdminMixin, ServiceFormMixin, MunicipalAdminMixin,
     list_select_related = ("parent",)
     ordering = ("sort_order", "id")
 
-    def service_check(self, request, obj, values):
-        services.jurisdiction_check(actor=request.user, jurisdiction=obj, values=values)
+    def service_check(self, request, obj, form):
+        services.jurisdiction_check(actor=request.user, jurisdiction=obj,
+                                    values=self.changed_values(form, self.service_fields))
 
     def save_model(self, request, obj, form, change):
-        _adopt(obj, services.jurisdiction_save(actor=request.user, jurisdiction_id=obj.pk if change else None,
+        self.adopt(obj, services.jurisdiction_save(actor=request.user, jurisdiction_id=obj.pk if change else None,
                                                values=self.changed_values(form, self.service_fields)))
 
 
@@ -135,11 +130,12 @@ class OrganizationAdmin(ScopedAdminMixin, ServiceFormMixin, MunicipalAdminMixin,
     fields = ("name", "jurisdiction", "parent", "sector", "address", "contact_name", "contact_phone", "is_active")
     list_per_page = 50
 
-    def service_check(self, request, obj, values):
-        services.organization_check(actor=request.user, organization=obj, values=values)
+    def service_check(self, request, obj, form):
+        services.organization_check(actor=request.user, organization=obj,
+                                    values=self.changed_values(form, self.service_fields))
 
     def save_model(self, request, obj, form, change):
-        _adopt(obj, services.organization_save(actor=request.user, organization_id=obj.pk if change else None,
+        self.adopt(obj, services.organization_save(actor=request.user, organization_id=obj.pk if change else None,
                                                values=self.changed_values(form, self.service_fields)))
 
 
@@ -289,11 +285,11 @@ class RoundAdmin(ScopedAdminMixin, ServiceFormMixin, MunicipalAdminMixin, admin.
             )
         )
 
-    def service_check(self, request, obj, values):
-        services.round_check(actor=request.user, round_=obj, values=values)
+    def service_check(self, request, obj, form):
+        services.round_check(actor=request.user, round_=obj, values=self.changed_values(form, self.service_fields))
 
     def save_model(self, request, obj, form, change):
-        _adopt(obj, services.round_save(actor=request.user, round_id=obj.pk if change else None,
+        self.adopt(obj, services.round_save(actor=request.user, round_id=obj.pk if change else None,
                                         values=self.changed_values(form, self.service_fields)))
 
     def save_formset(self, request, form, formset, change):

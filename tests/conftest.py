@@ -59,6 +59,13 @@ def municipal(db):
 
 
 @pytest.fixture
+def admin(db):
+    """A superuser like the demo's `admin`: the municipal office with admin rights, nothing more
+    (a county's screening stays the county's)."""
+    return f.UserFactory(username="admin", role="municipal", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
 def leading(db):
     return f.UserFactory(username="leading", role="leading_group")
 

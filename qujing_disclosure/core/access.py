@@ -60,6 +60,12 @@ def is_organization_user(user):
 
 
 @rules.predicate
+def is_superuser(user):
+    """A superuser: the municipal office with admin rights (grants superuser status and raw permissions)."""
+    return user is not None and user.is_authenticated and user.is_superuser
+
+
+@rules.predicate
 def sees_everything(user):
     """Commission staff and the leading group read every jurisdiction."""
     return role_of(user) in (Role.MUNICIPAL, Role.LEADING_GROUP)

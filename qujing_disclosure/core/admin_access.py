@@ -54,12 +54,13 @@ class ScopedAdminMixin:
 class ServiceFormMixin:
     """A ModelAdmin whose saves go through a service, with the service's check in the form.
 
-    Subclasses define `service_check(request, obj, values)` (a service check that writes nothing, e.g.
-    `organization_check`) and `save_model` calling the service. The form's `clean()` runs the check
-    with the signed-in user, so a refusal lands on the field it names and the input stays (the
-    check/execute split). `values` are the cleaned values of the fields the form changed."""
+    Subclasses define `service_check(request, obj, form)` (calling a service check that writes
+    nothing, e.g. `organization_check`, with `changed_values(form, fields)`) and `save_model`
+    calling the service, then `adopt(obj, saved)`. The form's `clean()` runs the check with the
+    signed-in user, so a refusal lands on the field it names and the input stays (the
+    check/execute split): a refused edit changes nothing."""
 
-    def service_check(self, request, obj, values):  # pragma: no cover - each admin defines its own
+    def service_check(self, request, obj, form):  # pragma: no cover - each admin defines its own
         raise NotImplementedError
 
     @staticmethod
@@ -68,7 +69,15 @@ class ServiceFormMixin:
         names = fields if form.instance.pk is None else form.changed_data
         return {name: form.cleaned_data[name] for name in names if name in fields and name in form.cleaned_data}
 
+    @staticmethod
+    def adopt(obj, saved):
+        """The admin goes on with `obj` (messages, log, redirect, inlines): make it the row the service saved."""
+        obj.pk = saved.pk
+        obj._state.adding, obj._state.db = False, saved._state.db
+
     def get_form(self, request, obj=None, **kwargs):
+        from .errors import DomainError
+
         form_class = super().get_form(request, obj, **kwargs)
         admin = self
 
@@ -76,10 +85,8 @@ class ServiceFormMixin:
             def clean(self):
                 cleaned = super().clean()
                 if not self.errors:
-                    from .errors import DomainError
-
                     try:
-                        admin.service_check(request, obj, admin.changed_values(self, admin.service_fields))
+                        admin.service_check(request, obj, self)
                     except DomainError as error:
                         self.add_error(error.field if error.field in self.fields else None, str(error.message))
                 return cleaned

@@ -137,10 +137,12 @@ def fields_allowed(values: Mapping[str, Any], allowed: Iterable[str]) -> dict:
 
 
 def create_recorded(model: type[M], values: Mapping[str, Any], *, actor, action: str, to_state: str = "",
-                    data: Mapping[str, Any] | None = None, m2m: Mapping[str, Iterable[Any]] | None = None) -> M:
+                    data: Mapping[str, Any] | None = None, m2m: Mapping[str, Iterable[Any]] | None = None,
+                    unrecorded: Mapping[str, Any] | None = None) -> M:
     """Create a row of `model` with `values` (and many-to-many sets by id) and one audit row holding
-    every value as new (old None). Call inside the service's transaction."""
-    obj = model.objects.create(**values)
+    every value as new (old None). `unrecorded` values are saved but kept out of the record (a
+    password hash). Call inside the service's transaction."""
+    obj = model.objects.create(**values, **(unrecorded or {}))
     changes = {name: (None, value) for name, value in values.items()}
     for name, ids in (m2m or {}).items():
         new_ids = sorted({getattr(v, "pk", v) for v in ids})

@@ -50,6 +50,17 @@ def test_municipal_office_sees_every_changelist(admin_client_municipal, model, s
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("model", MODELS)
+def test_a_superuser_sees_every_changelist_with_the_same_rows(client, admin, municipal, model, submitted, designation):
+    counts = []
+    for user in (admin, municipal):
+        client.force_login(user)
+        response = client.get(_changelist(model))
+        assert response.status_code == 200
+        counts.append(response.context["cl"].result_count)
+    assert counts[0] == counts[1] > 0
+
+
 def test_admin_index_lists_the_sites_models_for_the_municipal_office(admin_client_municipal):
     response = admin_client_municipal.get(reverse("admin:index"))
     assert response.status_code == 200

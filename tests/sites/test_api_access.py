@@ -4,6 +4,9 @@ Every endpoint and action, for every role, through both session and token authen
 The target objects belong to 麒麟区 (`county`); 沾益区 (`other_county`) is the neighbour whose
 user must get 404, never 403 and never the data. Refused requests change nothing.
 
+`admin` is a superuser: the municipal office with admin rights, so it answers like the office (it
+reads everything and screens nothing).
+
 Status codes:
 - 401: anonymous on an endpoint that needs a login (WWW-Authenticate: Token);
 - 404: the object is outside the user's scope, or the user can read it (or is signed in) but it is
@@ -24,47 +27,47 @@ from sites.models import Application, ApplicationMaterial
 from tests import factories as f
 from tests.sites.conftest import attach_material
 
-ROLES = ["anonymous", "municipal", "leading", "evaluator", "county_user", "other_county_user", "org_user"]
+ROLES = ["anonymous", "admin", "municipal", "leading", "evaluator", "county_user", "other_county_user", "org_user"]
 PDF = b"%PDF-1.4\n%%EOF\n"
 
 
-def _expect(anonymous, municipal, leading, evaluator, county_user, other_county_user, org_user):
-    return dict(zip(ROLES, (anonymous, municipal, leading, evaluator, county_user, other_county_user, org_user)))
+def _expect(anonymous, admin, municipal, leading, evaluator, county_user, other_county_user, org_user):
+    return dict(zip(ROLES, (anonymous, admin, municipal, leading, evaluator, county_user, other_county_user, org_user)))
 
 
-ALL_200 = _expect(200, 200, 200, 200, 200, 200, 200)
-SIGNED_IN_200 = _expect(401, 200, 200, 200, 200, 200, 200)
-READ_COUNTY_OBJECT = _expect(401, 200, 200, 404, 200, 404, 200)
-EDIT_DRAFT = _expect(401, 404, 404, 404, 200, 404, 200)
-SCREEN = _expect(401, 404, 404, 404, 200, 404, 404)
+ALL_200 = _expect(200, 200, 200, 200, 200, 200, 200, 200)
+SIGNED_IN_200 = _expect(401, 200, 200, 200, 200, 200, 200, 200)
+READ_COUNTY_OBJECT = _expect(401, 200, 200, 200, 404, 200, 404, 200)
+EDIT_DRAFT = _expect(401, 404, 404, 404, 404, 200, 404, 200)
+SCREEN = _expect(401, 404, 404, 404, 404, 200, 404, 404)
 
 # name: (method, url template, payload kind, state of the application it needs, expected by role)
 ENDPOINTS = {
     "jurisdictions-list": ("get", "/api/v1/jurisdictions/", None, None, ALL_200),
     "jurisdictions-detail": ("get", "/api/v1/jurisdictions/{county}/", None, None, ALL_200),
-    "jurisdictions-post": ("post", "/api/v1/jurisdictions/", "json", None, _expect(405, 405, 405, 405, 405, 405, 405)),
+    "jurisdictions-post": ("post", "/api/v1/jurisdictions/", "json", None, _expect(405, 405, 405, 405, 405, 405, 405, 405)),
     "sites-list": ("get", "/api/v1/sites/", None, None, ALL_200),
     "sites-detail": ("get", "/api/v1/sites/{site}/", None, None, ALL_200),
-    "sites-post": ("post", "/api/v1/sites/", "json", None, _expect(405, 405, 405, 405, 405, 405, 405)),
-    "sites-delete": ("delete", "/api/v1/sites/{site}/", None, None, _expect(405, 405, 405, 405, 405, 405, 405)),
+    "sites-post": ("post", "/api/v1/sites/", "json", None, _expect(405, 405, 405, 405, 405, 405, 405, 405)),
+    "sites-delete": ("delete", "/api/v1/sites/{site}/", None, None, _expect(405, 405, 405, 405, 405, 405, 405, 405)),
     "organizations-list": ("get", "/api/v1/organizations/", None, None, SIGNED_IN_200),
     "organizations-detail": ("get", "/api/v1/organizations/{org}/", None, None, READ_COUNTY_OBJECT),
-    "organizations-post": ("post", "/api/v1/organizations/", "json", None, _expect(401, 405, 405, 405, 405, 405, 405)),
+    "organizations-post": ("post", "/api/v1/organizations/", "json", None, _expect(401, 405, 405, 405, 405, 405, 405, 405)),
     "rounds-list": ("get", "/api/v1/rounds/", None, None, SIGNED_IN_200),
     "rounds-detail": ("get", "/api/v1/rounds/{round}/", None, None, SIGNED_IN_200),
-    "rounds-detail-draft": ("get", "/api/v1/rounds/{draft_round}/", None, None, _expect(401, 200, 200, 404, 404, 404, 404)),
+    "rounds-detail-draft": ("get", "/api/v1/rounds/{draft_round}/", None, None, _expect(401, 200, 200, 200, 404, 404, 404, 404)),
     "applications-list": ("get", "/api/v1/applications/", None, None, SIGNED_IN_200),
     "applications-detail": ("get", "/api/v1/applications/{app}/", None, "submitted", READ_COUNTY_OBJECT),
-    "applications-create": ("post", "/api/v1/applications/", "create", None, _expect(401, 404, 404, 404, 201, 400, 201)),
+    "applications-create": ("post", "/api/v1/applications/", "create", None, _expect(401, 404, 404, 404, 404, 201, 400, 201)),
     "applications-update": ("patch", "/api/v1/applications/{app}/", "update", "draft", EDIT_DRAFT),
-    "applications-put": ("put", "/api/v1/applications/{app}/", "update", "draft", _expect(401, 405, 405, 405, 405, 405, 405)),
-    "applications-delete": ("delete", "/api/v1/applications/{app}/", None, "draft", _expect(401, 405, 405, 405, 405, 405, 405)),
+    "applications-put": ("put", "/api/v1/applications/{app}/", "update", "draft", _expect(401, 405, 405, 405, 405, 405, 405, 405)),
+    "applications-delete": ("delete", "/api/v1/applications/{app}/", None, "draft", _expect(401, 405, 405, 405, 405, 405, 405, 405)),
     "applications-submit": ("post", "/api/v1/applications/{app}/submit/", None, "draft", EDIT_DRAFT),
     "applications-recommend": ("post", "/api/v1/applications/{app}/recommend/", "reason", "submitted", SCREEN),
     "applications-reject": ("post", "/api/v1/applications/{app}/reject/", "reason", "submitted", SCREEN),
     "applications-withdraw": ("post", "/api/v1/applications/{app}/withdraw/", "reason", "submitted", EDIT_DRAFT),
     "applications-materials": ("post", "/api/v1/applications/{app}/materials/", "upload", "draft",
-                               _expect(401, 404, 404, 404, 201, 404, 201)),
+                               _expect(401, 404, 404, 404, 404, 201, 404, 201)),
 }
 
 CASES = [
@@ -77,7 +80,7 @@ CASES = [
 
 
 @pytest.fixture
-def world(open_round, org, other_org, county_user, other_county_user, org_user, municipal, leading, evaluator):
+def world(open_round, org, other_org, county_user, other_county_user, org_user, admin, municipal, leading, evaluator):
     """The objects every case needs; the neighbour's data exists too."""
     draft_round = f.RoundFactory(organizer=open_round.organizer, status=RoundStatus.DRAFT, name="筹备中的轮次")
     site = f.DesignationFactory(organization=org)
@@ -86,7 +89,7 @@ def world(open_round, org, other_org, county_user, other_county_user, org_user, 
         actor=other_county_user, round_id=open_round.pk, organization_id=other_org.pk,
         summary="沾益区的申报", contact_name="赵六", contact_phone="0874-2222222",
     )
-    users = {"municipal": municipal, "leading": leading, "evaluator": evaluator, "county_user": county_user,
+    users = {"admin": admin, "municipal": municipal, "leading": leading, "evaluator": evaluator, "county_user": county_user,
              "other_county_user": other_county_user, "org_user": org_user}
     return {"round": open_round, "draft_round": draft_round, "site": site, "org": org,
             "county": org.jurisdiction, "neighbour_app": neighbour_app, "users": users}
@@ -167,6 +170,7 @@ def test_role_endpoint_matrix(world, name, role, auth):
 @pytest.mark.parametrize(
     "role, expected",
     [
+        ("admin", ["沾益区的申报", "麒麟区的申报"]),
         ("municipal", ["沾益区的申报", "麒麟区的申报"]),
         ("leading", ["沾益区的申报", "麒麟区的申报"]),
         ("evaluator", []),  # issue 3 adds the applications assigned to them
@@ -185,6 +189,7 @@ def test_application_list_is_scoped(world, role, expected):
 @pytest.mark.parametrize(
     "role, expected",
     [
+        ("admin", ["曲靖市", "麒麟区", "沾益区"]),
         ("municipal", ["曲靖市", "麒麟区", "沾益区"]),
         ("leading", ["曲靖市", "麒麟区", "沾益区"]),
         ("evaluator", []),
@@ -204,6 +209,7 @@ def test_organization_list_is_scoped(world, city, role, expected):
 @pytest.mark.parametrize(
     "role, expected",
     [
+        ("admin", ["麒麟区", "沾益区"]),
         ("municipal", ["麒麟区", "沾益区"]),
         ("leading", ["麒麟区", "沾益区"]),
         ("evaluator", []),
@@ -225,7 +231,7 @@ def test_round_list_hides_draft_rounds_from_everyone_but_staff(world, role):
         return
     names = {row["name"] for row in response.json()["results"]}
     assert "2026年县级示范点创建" in names
-    assert ("筹备中的轮次" in names) == (role in ("municipal", "leading"))
+    assert ("筹备中的轮次" in names) == (role in ("admin", "municipal", "leading"))
 
 
 def test_neighbouring_county_cannot_see_or_act_on_the_application_anywhere(world):

@@ -590,7 +590,7 @@ def _grow(n, *, county, county_user, city, org, org_user):
 PAGES_BY_ROLE = [
     (url_name, role)
     for url_name in ("portal:dashboard", "portal:round_list", "portal:application_list")
-    for role in ("county_user", "org_user", "municipal", "leading", "evaluator")
+    for role in ("county_user", "org_user", "admin", "municipal", "leading", "evaluator")
     # Evaluators have no application list (404, see test_portal_access).
     if not (url_name == "portal:application_list" and role == "evaluator")
 ]

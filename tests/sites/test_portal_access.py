@@ -1,7 +1,8 @@
 """Every portal page of the designation workflow × every role → the status a person gets.
 
 The application belongs to 麒麟区 (`county`); the neighbouring county's office must
-get 404 for it, never 403 and never the page. "login" means a redirect to the
+get 404 for it, never 403 and never the page. `admin` is a superuser: the municipal office with
+admin rights, so it reads what the office reads and screens nothing. "login" means a redirect to the
 login page, "done" a redirect back to the application after a successful change.
 """
 import pytest
@@ -15,7 +16,7 @@ from sites.selectors import material_download_allowed
 from tests import factories as f
 from tests.sites.conftest import attach_material
 
-ROLES = ["anonymous", "municipal", "leading", "evaluator", "county_user", "other_county_user", "org_user"]
+ROLES = ["anonymous", "admin", "municipal", "leading", "evaluator", "county_user", "other_county_user", "org_user"]
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 PDF_BYTES = b"%PDF-1.4\n%%EOF\n"
 
@@ -32,9 +33,9 @@ PAGES = [
     ("portal:dashboard", "get", None, _expect(200)),
     ("portal:round_list", "get", None, _expect(200)),
     ("portal:round_detail", "get", "round", _expect(200)),
-    ("portal:round_detail", "get", "draft_round", _expect(404, municipal=200, leading=200)),
+    ("portal:round_detail", "get", "draft_round", _expect(404, admin=200, municipal=200, leading=200)),
     ("portal:application_list", "get", None, _expect(200, evaluator=404)),
-    ("portal:application_create", "get", None, _expect(200, municipal=404, leading=404, evaluator=404)),
+    ("portal:application_create", "get", None, _expect(200, admin=404, municipal=404, leading=404, evaluator=404)),
     ("portal:application_detail", "get", "draft", _expect(200, evaluator=404, other_county_user=404)),
     ("portal:application_edit", "get", "draft", _expect(404, county_user=200, org_user=200)),
     ("portal:application_materials", "get", "draft", _expect(404, county_user=200, org_user=200)),
@@ -113,8 +114,8 @@ def test_portal_access(request, client, objects, only_portal_media_checker, url_
         assert response.status_code == expected
 
 
-def test_refused_roles_change_nothing(client, objects, other_county_user, org_user, municipal):
-    for user in (other_county_user, org_user, municipal):
+def test_refused_roles_change_nothing(client, objects, other_county_user, org_user, municipal, admin):
+    for user in (other_county_user, org_user, municipal, admin):
         client.force_login(user, backend=BACKEND)
         client.post(reverse("portal:application_recommend", args=[objects["submitted"].pk]))
         client.post(reverse("portal:application_reject", args=[objects["submitted"].pk]), {"reject-reason": "x"})
@@ -132,7 +133,7 @@ def test_neighbouring_county_does_not_see_the_application_in_lists(client, objec
 
 
 @pytest.mark.parametrize(("role", "allowed"), [
-    ("anonymous", False), ("municipal", True), ("leading", True), ("evaluator", False),
+    ("anonymous", False), ("admin", True), ("municipal", True), ("leading", True), ("evaluator", False),
     ("county_user", True), ("other_county_user", False), ("org_user", True),
 ])
 def test_material_download_allowed(request, objects, role, allowed):

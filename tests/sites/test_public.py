@@ -461,7 +461,7 @@ def test_public_pages_use_the_same_number_of_queries_with_2_and_30_sites(
 
 # --- every role, escaping -------------------------------------------------------------------
 
-ROLES = ["anonymous", "municipal", "leading", "evaluator", "county_user", "other_county_user", "org_user"]
+ROLES = ["anonymous", "admin", "municipal", "leading", "evaluator", "county_user", "other_county_user", "org_user"]
 
 
 @pytest.mark.parametrize("role", ROLES)
