@@ -1,5 +1,6 @@
-"""Admin for the municipal office: the standard categories (editable), and read-only registers of
-catalogues, items, exemptions (per jurisdiction), feedback, findings and rectifications.
+"""Admin for the municipal office: the standard categories (editable, saved through
+services.category_save), and read-only registers of catalogues, items, exemptions (per jurisdiction),
+feedback, findings and rectifications, each listed from its selector.
 Access is core's rule (admin_access: the municipal office only, never an is_staff county account).
 
 State is never edited here; the item actions call disclosure.services and show a refused rule
@@ -9,10 +10,10 @@ from django.contrib import admin, messages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from qujing_disclosure.core.admin_access import MunicipalAdminMixin, ReadOnlyAdminMixin
+from qujing_disclosure.core.admin_access import MunicipalAdminMixin, ReadOnlyAdminMixin, ScopedAdminMixin
 from qujing_disclosure.core.errors import DomainError
 
-from . import jobs, services
+from . import jobs, selectors, services
 from .models import (
     Carrier,
     CatalogueEntry,
@@ -29,16 +30,23 @@ from .models import (
 
 @admin.register(Category)
 class CategoryAdmin(MunicipalAdminMixin, admin.ModelAdmin):
-    """The standard set of catalogue categories (R12): staff add, rename, reorder or retire them."""
+    """The standard set of catalogue categories (R12): staff add, rename, reorder or retire them —
+    through services.category_save, so every change is audited with old and new values."""
 
     list_display = ["name", "code", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]
     fields = ["name", "code", "description", "sort_order", "is_active"]
     search_fields = ["name", "code"]
 
+    def save_model(self, request, obj, form, change):
+        saved = services.category_save(actor=request.user, category_id=obj.pk if change else None,
+                                       **{name: getattr(obj, name) for name in services.CATEGORY_FIELDS})
+        obj.pk = saved.pk
+
 
 @admin.register(Carrier)
-class CarrierAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CarrierAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_for = staticmethod(selectors.carrier_list_for)
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "kind", "organization", "jurisdiction", "location", "url", "handle", "is_active"]
     list_filter = ["kind", "is_active", "jurisdiction"]
@@ -47,7 +55,8 @@ class CarrierAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(CatalogueEntry)
-class CatalogueEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class CatalogueEntryAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_for = staticmethod(selectors.entry_list_for)
     list_display = ["title", "category", "organization", "scope", "time_type", "cadence", "is_active"]
     list_filter = ["category", "scope", "time_type", "cadence", "field", "jurisdiction"]
     search_fields = ["title", "organization__name"]
@@ -55,7 +64,8 @@ class CatalogueEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Item)
-class ItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ItemAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_for = staticmethod(selectors.item_list_for)
     list_display = ["title", "organization", "scope", "time_type", "publish_on", "published_on", "display_until", "state"]
     list_filter = ["state", "scope", "time_type", "field", "jurisdiction"]
     search_fields = ["title", "organization__name"]
@@ -85,8 +95,10 @@ class ItemAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Exemption)
-class ExemptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ExemptionAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """R11: the register of information temporarily unsuitable for disclosure, per jurisdiction."""
+
+    list_for = staticmethod(selectors.exemption_list_for)
 
     list_display = ["title", "organization", "jurisdiction", "approver", "approved_on", "review_by", "state"]
     list_filter = ["jurisdiction", "state"]
@@ -95,7 +107,8 @@ class ExemptionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class FeedbackAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_for = staticmethod(selectors.feedback_list_for)
     list_display = ["code", "organization", "received_on", "state", "answered_on"]
     list_filter = ["state", "jurisdiction"]
     search_fields = ["code", "organization__name", "content"]
@@ -111,7 +124,8 @@ class SatisfactionRatingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class FindingAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_for = staticmethod(selectors.finding_list_for)
     list_display = ["organization", "kind", "period", "state", "by_job"]
     list_filter = ["kind", "state", "by_job", "jurisdiction"]
     search_fields = ["organization__name", "description"]
@@ -119,7 +133,8 @@ class FindingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Rectification)
-class RectificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class RectificationAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_for = staticmethod(selectors.rectification_list_for)
     list_display = ["organization", "deadline", "state", "closed_on"]
     list_filter = ["state", "jurisdiction"]
     list_select_related = ["organization"]

@@ -6,7 +6,6 @@ The public endpoints (`disclosure/public/…`) read external items on display on
 feedback and ratings, nothing more; their POSTs are rate-limited and honeypot-protected.
 """
 from django.conf import settings
-from django.http import Http404
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 from drf_spectacular.types import OpenApiTypes
@@ -18,16 +17,8 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
-from qujing_disclosure.core.access import (
-    is_county,
-    is_organization_user,
-    sees_everything,
-)
-from qujing_disclosure.core.errors import NotPermitted
-
 from . import selectors, services
 from . import serializers as s
-from .models import CatalogueEntry
 
 TAG = "党务公开 Disclosure"
 TAG_PUBLIC = "党务公开（公众） Public disclosure"
@@ -40,12 +31,6 @@ def _org_filter(request, qs):
             return qs.none()
         qs = qs.filter(organization_id=int(org))
     return qs
-
-
-def _own_organization_id(request):
-    if not is_organization_user(request.user):
-        raise NotPermitted()
-    return request.user.organization_id
 
 
 class _Scoped(viewsets.GenericViewSet):
@@ -79,7 +64,7 @@ class CarrierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values.pop("is_active", None)
-        carrier = services.carrier_create(actor=request.user, organization_id=_own_organization_id(request), **values)
+        carrier = services.carrier_create(actor=request.user, organization_id=request.user.organization_id, **values)
         return Response(s.DisclosureCarrierSerializer(carrier).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.DisclosureCarrierWriteSerializer, responses=s.DisclosureCarrierSerializer)
@@ -105,7 +90,7 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
         v = dict(data.validated_data)
         v.pop("is_active", None)
         entry = services.entry_create(
-            actor=request.user, organization_id=_own_organization_id(request), category_id=v.pop("category"),
+            actor=request.user, organization_id=request.user.organization_id, category_id=v.pop("category"),
             carrier_ids=v.pop("carriers"), **v,
         )
         return Response(s.CatalogueEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
@@ -121,7 +106,7 @@ class EntryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
         carriers = v.pop("carriers", None)
         carrier_ids = carriers if "carriers" in request.data else None
         entry = services.entry_update(actor=request.user, entry_id=entry.pk, carrier_ids=carrier_ids, **v)
-        return Response(s.CatalogueEntrySerializer(CatalogueEntry.objects.get(pk=entry.pk)).data)
+        return Response(s.CatalogueEntrySerializer(selectors.entry_get_for(request.user, entry.pk)).data)
 
 
 @extend_schema(tags=[TAG])
@@ -236,7 +221,7 @@ class ExemptionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped
     def create(self, request):
         data = s.DisclosureExemptionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        exemption = services.exemption_create(actor=request.user, organization_id=_own_organization_id(request),
+        exemption = services.exemption_create(actor=request.user, organization_id=request.user.organization_id,
                                               **data.validated_data)
         return Response(s.DisclosureExemptionSerializer(exemption).data, status=status.HTTP_201_CREATED)
 
@@ -284,18 +269,13 @@ class FindingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Scoped):
     serializer_class = s.DisclosureFindingSerializer
 
     def get_queryset(self):
-        if not (is_county(self.request.user) or sees_everything(self.request.user)):
-            return selectors.finding_list_for(None)
         return _org_filter(self.request, selectors.finding_list_for(self.request.user)).order_by("-period", "-id")
 
     def create(self, request):
         data = s.DisclosureFindingSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data
-        organization = v["organization"]
-        if not selectors.organization_list_for(request.user).filter(pk=organization.pk).exists():
-            raise Http404()
-        finding = services.finding_record(actor=request.user, organization_id=organization.pk, kind=v["kind"],
+        finding = services.finding_record(actor=request.user, organization_id=v["organization"].pk, kind=v["kind"],
                                           period=v["period"], description=v["description"])
         return Response(s.DisclosureFindingSerializer(finding).data, status=status.HTTP_201_CREATED)
 
@@ -344,8 +324,6 @@ class ReminderViewSet(mixins.ListModelMixin, _Scoped):
     serializer_class = s.DisclosureReminderSerializer
 
     def get_queryset(self):
-        if not is_organization_user(self.request.user):
-            return selectors.reminder_list_for(None)
         return selectors.reminder_list_for(self.request.user).order_by("-created_at", "-id")
 
 
@@ -364,23 +342,12 @@ class ComplianceViewSet(viewsets.ViewSet):
         ],
     )
     def list(self, request):
-        if not (is_county(request.user) or sees_everything(request.user)):
-            raise Http404()
-        organizations = selectors.organization_list_for(request.user).filter(is_active=True)
-        # The board's scoping: a county office asking for another jurisdiction gets 404.
-        jurisdiction = selectors.board_jurisdiction_for(request.user, request.query_params.get("jurisdiction"))
-        if jurisdiction is not None:
-            organizations = organizations.filter(jurisdiction_id=jurisdiction.pk)
-        organizations = list(organizations.order_by("jurisdiction__sort_order", "name").values_list("id", "name"))
+        # The board's scoping: staff any jurisdiction, a county office its own, anyone else 404.
         year = request.query_params.get("year")
-        ids = [pk for pk, _name in organizations]
-        record = selectors.inspection_record_for(ids, year=int(year) if year and year.isdigit() else None)
-        calendar = selectors.compliance_calendar(ids)
-        return Response([
-            {"organization": pk, "name": name, "record": record[pk],
-             "calendar": [{"month": m.strftime("%Y-%m"), "mark": mark} for m, mark in calendar[pk]]}
-            for pk, name in organizations
-        ])
+        return Response(selectors.compliance_list_for(
+            request.user, jurisdiction=request.query_params.get("jurisdiction"),
+            year=int(year) if year and year.isdigit() else None,
+        ))
 
 
 # --- public -----------------------------------------------------------------------------------
@@ -412,8 +379,7 @@ class PublicCatalogueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = s.PublicDisclosureEntrySerializer
 
     def get_queryset(self):
-        return _org_filter(self.request, CatalogueEntry.objects.filter(
-            is_active=True, scope="external", organization__is_active=True)).select_related("category") \
+        return _org_filter(self.request, selectors.entry_list_public()).select_related("category") \
             .prefetch_related("carriers").order_by("id")
 
 

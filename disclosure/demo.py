@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qujing_disclosure.core.audit import audit_record_many
+from qujing_disclosure.core.receipts import receipt_code_new
 from qujing_disclosure.core.models import Role, User
 from sites.models import Organization
 
@@ -444,7 +445,7 @@ def _feedback(rng, organizations, author, today):
                 if answered_on < received:
                     answered_on = received
                 state, answer = FeedbackState.ANSWERED, rng.choice(ANSWERS)
-            rows.append(Feedback(code=services._new_code(), organization=o, jurisdiction_id=o.jurisdiction_id,
+            rows.append(Feedback(code=receipt_code_new(), organization=o, jurisdiction_id=o.jurisdiction_id,
                                  content=rng.choice(FEEDBACK_TEXTS), name=rng.choice(["", "王先生", "李女士", "群众"]),
                                  received_on=received, state=state, answer=answer, answered_on=answered_on,
                                  answered_at=_aware(answered_on) if answered_on else None))

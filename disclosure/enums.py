@@ -81,6 +81,16 @@ class CarrierKind(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+# R12: what an inspector needs to find each kind of carrier (the model field that must be filled in).
+CARRIER_LOCATING_FIELD = {
+    CarrierKind.BOARD: "location",
+    CarrierKind.SCREEN: "location",
+    CarrierKind.KIOSK: "location",
+    CarrierKind.WEB_PAGE: "url",
+    CarrierKind.ACCOUNT: "handle",
+}
+
+
 class ItemState(models.TextChoices):
     """R14: propose and review → publish → supervise and inspect → organise and archive."""
 
@@ -104,6 +114,13 @@ ITEM_TRANSITIONS = {
     ItemState.PUBLISHED: {ItemState.ARCHIVED, ItemState.WITHDRAWN},
     ItemState.ARCHIVED: set(),
     ItemState.WITHDRAWN: set(),
+}
+# R14: each review sends back only what it reviews (the organisation's initial review a submitted item,
+# the leading group's review an item it has, or has approved and not yet published).
+INITIAL_RETURN_TRANSITIONS = {ItemState.SUBMITTED: {ItemState.RETURNED}}
+REVIEW_RETURN_TRANSITIONS = {
+    ItemState.INITIAL_APPROVED: {ItemState.RETURNED},
+    ItemState.APPROVED: {ItemState.RETURNED},
 }
 EDITABLE_STATES = (ItemState.DRAFT, ItemState.RETURNED)
 # States in which an item counts as "scheduled" for its month (reminders).
@@ -133,12 +150,25 @@ class ExemptionState(models.TextChoices):
     CLOSED = "closed", _("已撤销备案")
 
 
+# R11: a review keeps the exemption (a new review date, same state), releases it or closes it.
+EXEMPTION_TRANSITIONS = {
+    ExemptionState.ACTIVE: {ExemptionState.RELEASED, ExemptionState.CLOSED},
+    ExemptionState.RELEASED: set(),
+    ExemptionState.CLOSED: set(),
+}
+
+
 class FeedbackState(models.TextChoices):
     RECEIVED = "received", _("已受理")
     HANDLING = "handling", _("办理中")
     ANSWERED = "answered", _("已答复")
 
 
+FEEDBACK_TRANSITIONS = {
+    FeedbackState.RECEIVED: {FeedbackState.HANDLING, FeedbackState.ANSWERED},
+    FeedbackState.HANDLING: {FeedbackState.ANSWERED},
+    FeedbackState.ANSWERED: set(),
+}
 FEEDBACK_OPEN_STATES = (FeedbackState.RECEIVED, FeedbackState.HANDLING)
 
 
@@ -163,6 +193,14 @@ class FindingState(models.TextChoices):
     OPEN = "open", _("待处理")
     NOTICE_ISSUED = "notice_issued", _("已下发整改通知")
     DISMISSED = "dismissed", _("已核销")
+
+
+# R20: an open finding becomes a rectification notice or is dismissed with a reason.
+FINDING_TRANSITIONS = {
+    FindingState.OPEN: {FindingState.NOTICE_ISSUED, FindingState.DISMISSED},
+    FindingState.NOTICE_ISSUED: set(),
+    FindingState.DISMISSED: set(),
+}
 
 
 class RectificationState(models.TextChoices):

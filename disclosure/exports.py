@@ -2,11 +2,11 @@
 import datetime
 
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from qujing_disclosure.core import clock
 from qujing_disclosure.core.excel import safe_row, safe_sheet_title, workbook_response
 
 from . import dates, selectors
@@ -32,7 +32,7 @@ def monthly_compliance_workbook(user, *, month="", jurisdiction=None):
     (the whole city for staff, who then also get a sheet summarising each jurisdiction)."""
     if not user.has_perm("disclosure.export_report"):
         raise Http404()
-    today = timezone.localdate()
+    today = clock.today()
     start = _parse_month(month, today)
     end = min(dates.add_months(start, 1) - datetime.timedelta(days=1), max(today, start))
     organizations = selectors.organization_list_for(user).filter(is_active=True)

@@ -6,17 +6,20 @@ UPDATE (`… WHERE state = old AND due`), writes the audit rows with one INSERT 
 again changes nothing more. On PostgreSQL the due rows are locked with
 SKIP LOCKED, so two workers running the same job at once never claim the same row;
 findings and reminders rely on unique constraints (insert-or-ignore).
-Everything is judged in China time (`today` = timezone.localdate(), Asia/Shanghai).
+Everything is judged in China time (`today` = core.clock.today(), Asia/Shanghai). Publishing goes through
+the same function the organisation's "publish now" uses (services.items_publish_due).
 """
 import datetime
-import logging
 import uuid
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from qujing_disclosure.core.jobs import JobResult, audit_ids, chunks, claim
+from qujing_disclosure.core import clock
+from qujing_disclosure.core.jobs import JobResult, audit_ids, claim
+from qujing_disclosure.core.workdays import load_calendar
 
 from . import dates, texts
 from .enums import (
@@ -31,51 +34,31 @@ from .enums import (
     TimeType,
 )
 from .models import CatalogueEntry, Exemption, Feedback, Finding, Item, Reminder
+from .selectors import feedback_with_deadlines
+from .services import items_publish_due
 
-log = logging.getLogger(__name__)
 
 
 def _audit(ids, *, action, from_state="", to_state="", data=None, model=Item):
     return audit_ids(ids, model=model, action=action, from_state=from_state, to_state=to_state, data=data)
 
 
-def publish_due_items(*, today=None, dry_run=False):
-    """R14/R16: publish approved items whose date has come — only on window days (1st–10th),
-    prompt items at once on any day."""
-    today = today or timezone.localdate()
-    now = timezone.now()
-    due = Q(state=ItemState.APPROVED, publish_on__lte=today)
-    if not dates.in_window(today):
-        due &= Q(time_type=TimeType.PROMPT)
+def publish_due_items(*, today: datetime.date | None = None, dry_run: bool = False) -> JobResult:
+    """R14/R16: publish approved items whose date has come — only on window days (1st–10th), prompt
+    items at once on any day — through the same publishing function as the organisation's "publish now"
+    (services.items_publish_due), audited as the job (no actor)."""
+    today = today or clock.today()
     with transaction.atomic():
-        ids = claim(
-            Item.objects.filter(due), from_state=ItemState.APPROVED, dry_run=dry_run,
-            values={"state": ItemState.PUBLISHED, "published_on": today, "published_at": now, "updated_at": now},
-        )
-        if ids and not dry_run:
-            _audit(ids, action="disclosure.item.publish", from_state=ItemState.APPROVED, to_state=ItemState.PUBLISHED,
-                   data={"job": "publish_due_items", "date": today.isoformat()})
-            _supersede_previous_many(ids)
+        ids = items_publish_due(Item.objects.all(), actor=None, today=today, dry_run=dry_run)
     return JobResult("publish_due_items", today, dry_run, ids)
 
 
-def _supersede_previous_many(ids):
-    """A long-term item stays on display until replaced: its published follower supersedes it."""
-    previous = Item.objects.filter(
-        followers__id__in=ids, state=ItemState.PUBLISHED, time_type=TimeType.LONG_TERM, superseded=False
-    ).values_list("id", flat=True)
-    previous_ids = list(previous)
-    if previous_ids:
-        Item.objects.filter(id__in=previous_ids, superseded=False).update(superseded=True)
-        _audit(previous_ids, action="disclosure.item.supersede")
-
-
-def archive_ended_items(*, today=None, dry_run=False):
+def archive_ended_items(*, today: datetime.date | None = None, dry_run: bool = False) -> JobResult:
     """R14 step 4 / R17: archive items whose display has ended — never before 15 days on display.
 
     Long-term items without an end stay until a follower replaces them (superseded).
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     now = timezone.now()
     fifteen_days_ago = today - datetime.timedelta(days=dates.min_display_days())
     due = Q(state=ItemState.PUBLISHED, published_on__lte=fifteen_days_ago) & (
@@ -107,10 +90,11 @@ def checked_month(today):
     return dates.add_months(today, -1)
 
 
-def check_missed_entries(*, today=None, month=None, dry_run=False):
+def check_missed_entries(*, today: datetime.date | None = None, month: datetime.date | None = None,
+                         dry_run: bool = False) -> JobResult:
     """The 11th check (R16/R20): staged or periodic catalogue entries due this month that had nothing
     published in the 1st–10th window get one finding each for the supervising office."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     month = dates.first_of_month(month) if month else checked_month(today)
     window_end = dates.window_end(month)
     published = Item.objects.filter(
@@ -154,7 +138,7 @@ def check_missed_entries(*, today=None, month=None, dry_run=False):
     return JobResult("check_missed_entries", today, dry_run, ids)
 
 
-def record_overdue_feedback(*, today=None, dry_run=False):
+def record_overdue_feedback(*, today: datetime.date | None = None, dry_run: bool = False) -> JobResult:
     """R18/R20: one finding for the supervising office per feedback not answered within its deadline.
 
     Overdue means still open after the deadline, or answered after it (the same test the board and
@@ -164,13 +148,7 @@ def record_overdue_feedback(*, today=None, dry_run=False):
     (inspection_record_for). Idempotent and safe with two runs at once: the unique constraint
     `one_job_finding_per_feedback` keeps one finding per feedback (insert-or-ignore).
     """
-    from django.conf import settings
-
-    from qujing_disclosure.core.workdays import load_calendar
-
-    from .selectors import feedback_with_deadlines
-
-    today = today or timezone.localdate()
+    today = today or clock.today()
     days = settings.FEEDBACK_ANSWER_WORKING_DAYS
     # n working days are at least n calendar days: nothing received since then can be overdue yet,
     # and an answer given within n calendar days was in time whatever the calendar says.
@@ -239,12 +217,12 @@ def _insert_reminders(rows, *, kind, code, today, dry_run, job):
     return JobResult(job, today, dry_run, ids)
 
 
-def send_window_reminders(*, today=None, dry_run=False):
+def send_window_reminders(*, today: datetime.date | None = None, dry_run: bool = False) -> JobResult:
     """Remind organisations before the window opens (from the 25th to the month end: next month's window)
     and before it closes (from the 8th to the 10th: this month's) when a catalogue entry due then has
     nothing scheduled. Every day of those ranges acts, so a lost run is caught up the next day; the
     unique (organisation, kind, window) keeps it to one reminder per organisation per window per kind."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     due = dates.window_reminder(today)
     if due is None:
         return JobResult("send_window_reminders", today, dry_run, [])
@@ -281,11 +259,9 @@ def send_window_reminders(*, today=None, dry_run=False):
                              job="send_window_reminders")
 
 
-def send_exemption_reminders(*, today=None, dry_run=False):
+def send_exemption_reminders(*, today: datetime.date | None = None, dry_run: bool = False) -> JobResult:
     """R11: remind organisations of register entries whose review-by date is near or past."""
-    from django.conf import settings
-
-    today = today or timezone.localdate()
+    today = today or clock.today()
     horizon = today + datetime.timedelta(days=settings.DISCLOSURE_EXEMPTION_REMIND_DAYS)
     due = list(
         Exemption.objects.filter(state=ExemptionState.ACTIVE, review_by__lte=horizon)

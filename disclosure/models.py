@@ -1,7 +1,7 @@
 """The disclosure work of party organisations: catalogues, carriers, items and their procedure,
 exemptions, public feedback and satisfaction, inspection findings and rectifications.
 
-Invariants the database can hold live here; every transition lives in services.py.
+Invariants the database can hold live here; every transition lives in services/.
 Nothing official is deleted: entries and carriers are deactivated, items withdrawn or archived.
 """
 import uuid
@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .dates import effective_display_end
 from .enums import (
     Cadence,
     CarrierKind,
@@ -21,6 +22,7 @@ from .enums import (
     Field,
     FindingKind,
     FindingState,
+    Form,
     InspectionResult,
     ItemState,
     RectificationState,
@@ -29,6 +31,7 @@ from .enums import (
     Scope,
     TimeType,
 )
+from .texts import render
 
 
 class Category(models.Model):
@@ -117,8 +120,6 @@ class CatalogueEntry(models.Model):
 
 
 def _form_label(code):
-    from .enums import Form
-
     try:
         return Form(code).label
     except ValueError:
@@ -235,8 +236,6 @@ class Item(models.Model):
         """The last day on display. Once published: the asked-for end, but never fewer than 15 days after the
         actual publication (R17) — what the archive job uses; before publication, the asked-for end.
         None for long-term items without an end (on display until replaced)."""
-        from .dates import effective_display_end
-
         if self.published_on is None:
             return self.display_until
         return effective_display_end(self.published_on, self.display_until)
@@ -471,8 +470,6 @@ class Finding(models.Model):
     @property
     def text(self):
         """The description in the reader's language (job findings); as written otherwise."""
-        from .texts import render
-
         return render(self.text_code, self.text_params, self.description) if self.text_code else self.description
 
 
@@ -537,6 +534,4 @@ class Reminder(models.Model):
     @property
     def text(self):
         """The message in the reader's language (texts.py), or as stored."""
-        from .texts import render
-
         return render(self.text_code, self.text_params, self.message) if self.text_code else self.message

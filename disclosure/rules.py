@@ -1,11 +1,18 @@
-"""Disclosure permissions, built from the predicates in core.access (the one place for roles).
+"""Who may do what in the disclosure work: every permission is a django-rules predicate here, built from
+the roles in core.access. Portal, API, admin and services ask the same question
+(`user.has_perm("disclosure.review_item", item)`); a superuser is the municipal office (User.has_perm asks
+these rules for superusers too), so it reviews and inspects like the office but never keeps an
+organisation's catalogue or answers its feedback.
 
-- The organisation keeps its own catalogue, carriers, items, exemptions; answers its feedback;
+- The organisation keeps its own catalogue, carriers, items and exemptions; answers its feedback;
   reports its rectifications.
 - The supervising office (county office / dispatched committee of the organisation's jurisdiction,
   and the municipal office above all) reviews items (the leading group's review, R14), inspects them,
   records findings and issues and checks rectification notices (R20).
 - Leading-group members may take part in the review step (审查) and read everything.
+
+Permissions without an object answer "may this user ever …" (which portal pages exist for them);
+those with an object answer for that object.
 """
 import rules
 
@@ -14,14 +21,29 @@ from qujing_disclosure.core.access import (
     is_county,
     is_leading_group,
     is_municipal,
+    is_organization_user,
     of_own_organization,
     sees_everything,
 )
 
 supervises = is_municipal | in_own_jurisdiction
-can_read = sees_everything | in_own_jurisdiction | of_own_organization
+# Reads what an office supervises: county offices their jurisdiction, staff and the leading group everything.
+is_supervising_reader = sees_everything | is_county
 
-rules.add_perm("disclosure.view_object", can_read)
+# --- pages (no object) ----------------------------------------------------------------------------
+rules.add_perm("disclosure.use_portal", is_organization_user | is_supervising_reader)
+rules.add_perm("disclosure.add_entry", is_organization_user)
+rules.add_perm("disclosure.add_carrier", is_organization_user)
+rules.add_perm("disclosure.add_item", is_organization_user)
+rules.add_perm("disclosure.add_exemption", is_organization_user)
+rules.add_perm("disclosure.view_findings", is_supervising_reader)
+rules.add_perm("disclosure.add_finding", is_municipal | is_county)
+rules.add_perm("disclosure.view_board", is_supervising_reader)
+rules.add_perm("disclosure.export_report", is_supervising_reader)
+# R12: the standard categories of the catalogue are the municipal office's (admin).
+rules.add_perm("disclosure.manage_categories", is_municipal)
+
+# --- objects ----------------------------------------------------------------------------------------
 rules.add_perm("disclosure.manage_catalogue", of_own_organization)
 rules.add_perm("disclosure.edit_item", of_own_organization)
 rules.add_perm("disclosure.initial_review_item", of_own_organization)
@@ -36,5 +58,3 @@ rules.add_perm("disclosure.record_finding", supervises)
 rules.add_perm("disclosure.issue_rectification", supervises)
 rules.add_perm("disclosure.check_rectification", supervises)
 rules.add_perm("disclosure.report_rectification", of_own_organization)
-rules.add_perm("disclosure.view_board", sees_everything | is_county)
-rules.add_perm("disclosure.export_report", sees_everything | is_county)

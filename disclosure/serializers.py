@@ -3,6 +3,8 @@ are read-only, so posting `state`, `organization`, `published_on`… changes not
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from qujing_disclosure.core.audit import history_for
+
 from .enums import (
     Cadence,
     CarrierKind,
@@ -29,6 +31,7 @@ from .models import (
     Rectification,
     Reminder,
 )
+from .selectors import carriers_without_evidence, rectification_exchange
 
 
 class DisclosureCategorySerializer(serializers.ModelSerializer):
@@ -144,8 +147,7 @@ class DisclosureItemDetailSerializer(DisclosureItemSerializer):
         read_only_fields = fields
 
     def get_carriers_without_evidence(self, obj) -> list[int]:
-        proved = {e.carrier_id for e in obj.evidence.all()}
-        return sorted(c.pk for c in obj.carriers.all() if c.is_active and c.pk not in proved)
+        return [carrier.pk for carrier in carriers_without_evidence(obj)]
 
 
 class DisclosureItemWriteSerializer(serializers.Serializer):
@@ -301,10 +303,6 @@ class DisclosureRectificationDetailSerializer(DisclosureRectificationSerializer)
 
     @extend_schema_field(RectificationRoundSerializer(many=True))
     def get_exchange(self, obj):
-        from qujing_disclosure.core.audit import history_for
-
-        from .selectors import rectification_exchange
-
         return RectificationRoundSerializer(rectification_exchange(obj, list(history_for(obj))), many=True).data
 
 

@@ -1,5 +1,7 @@
 from django import template
 
+from ..charts import rate_bar as draw_rate_bar
+
 register = template.Library()
 
 
@@ -14,6 +16,4 @@ def pct(rate):
 @register.filter
 def rate_bar(rate):
     """A small bar picture of a 0–1 rate (empty for None)."""
-    from ..charts import rate_bar as draw
-
-    return draw(rate)
+    return draw_rate_bar(rate)

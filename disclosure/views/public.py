@@ -1,22 +1,21 @@
 """Public disclosure pages: an organisation's catalogue and external items on display (never internal
-ones, R13), feedback with receipt codes (R18) and satisfaction ratings (R19).
+ones, R13: selectors.public holds the one "on public display" rule), feedback with receipt codes (R18)
+and satisfaction ratings (R19).
 
 The two forms are rate-limited per client address (django-ratelimit, block=False with a Chinese
 message) and carry a honeypot field; everything shown is escaped by the templates."""
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from qujing_disclosure.core.errors import DomainError
-from sites.models import Jurisdiction, Organization
+from sites.selectors import jurisdiction_list_for
 
 from .. import selectors, services
-from ..enums import ItemState, Scope
 from ..forms import FeedbackLookupForm, PublicFeedbackForm, RatingForm, add_domain_error
 
 
@@ -30,10 +29,7 @@ def _rating_rate(group, request):
 
 def organization_index(request):
     """Find an organisation's disclosure page: by jurisdiction and name, with items on display counted."""
-    organizations = Organization.objects.filter(is_active=True).select_related("jurisdiction").annotate(
-        on_display=Count("disclosure_items", filter=Q(disclosure_items__state=ItemState.PUBLISHED,
-                                                      disclosure_items__scope=Scope.EXTERNAL))
-    )
+    organizations = selectors.organization_list_public()
     jurisdiction = request.GET.get("jurisdiction", "")
     if jurisdiction.isdigit():
         organizations = organizations.filter(jurisdiction_id=int(jurisdiction))
@@ -42,7 +38,7 @@ def organization_index(request):
         organizations = organizations.filter(name__icontains=q)
     page = Paginator(organizations.order_by("jurisdiction__sort_order", "name"), 30).get_page(request.GET.get("page"))
     return render(request, "disclosure/public/index.html", {
-        "page": page, "jurisdictions": Jurisdiction.objects.order_by("sort_order", "id"),
+        "page": page, "jurisdictions": jurisdiction_list_for(request.user).order_by("sort_order", "id"),
         "jurisdiction": jurisdiction, "q": q,
     })
 

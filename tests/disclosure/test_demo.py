@@ -63,7 +63,7 @@ def test_demo_catalogues_cover_every_field(demo_loaded):
 def test_demo_carriers_are_of_several_kinds_and_each_can_be_found(demo_loaded):
     from disclosure.enums import CarrierKind
     from disclosure.models import Carrier
-    from disclosure.services import CARRIER_LOCATING_FIELD
+    from disclosure.enums import CARRIER_LOCATING_FIELD
 
     kinds = set(Carrier.objects.values_list("kind", flat=True))
     assert {CarrierKind.BOARD, CarrierKind.WEB_PAGE, CarrierKind.SCREEN, CarrierKind.KIOSK, CarrierKind.ACCOUNT} <= kinds
@@ -75,7 +75,7 @@ def test_demo_carriers_are_of_several_kinds_and_each_can_be_found(demo_loaded):
 
 @pytest.mark.django_db
 def test_demo_external_items_name_their_carriers_and_inspected_ones_have_proof(demo_loaded):
-    from disclosure.services import carriers_without_evidence
+    from disclosure.selectors import carriers_without_evidence
 
     external = Item.objects.filter(scope=Scope.EXTERNAL).exclude(published_on=None)
     assert not external.filter(carriers=None).exists()

@@ -292,7 +292,8 @@ def test_job_audit_rows_read_like_any_other(entry):
     jobs.publish_due_items(today=D(2026, 6, 5))
     rows = [list(history_for(item)) for item in (first, second)]
     assert [[(e.action, e.actor, e.from_state, e.to_state, e.data) for e in r] for r in rows] == [
-        [("disclosure.item.publish", None, "approved", "published", {"job": "publish_due_items", "date": "2026-06-05"})],
+        [("disclosure.item.publish", None, "approved", "published",
+          {"changes": {"published_on": {"old": None, "new": "2026-06-05"}}})],
     ] * 2
     assert isinstance(rows[0][0].batch, uuid.UUID)
     assert rows[0][0].batch == rows[1][0].batch  # one batch per run

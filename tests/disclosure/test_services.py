@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from disclosure import services
+from disclosure import selectors, services
 from disclosure.enums import (
     ExemptionState,
     FeedbackState,
@@ -318,7 +318,7 @@ def test_r18_deadline_counts_working_days_over_national_day(org):
     from qujing_disclosure.core.workdays import load_calendar
 
     feedback = df.FeedbackFactory(organization=org, received_on=D(2026, 9, 30))
-    deadline = services.feedback_deadline(feedback, load_calendar())
+    deadline = selectors.feedback_deadline(feedback, load_calendar())
     # 2026: 1–8 October are holidays, so five working days after 30 Sept end on 14 October.
     assert deadline.due > D(2026, 10, 8)
     assert "2026-09-30" in deadline.explanation
@@ -368,12 +368,12 @@ def test_r20_inspection_problem_leads_to_rectification_workflow(org_user, county
         services.rectification_report(actor=org_user, rectification_id=notice.pk, report="已补充清晰照片")
         notice = services.rectification_check(actor=county_user, rectification_id=notice.pk, accept=True)
     assert notice.state == RectificationState.CLOSED
-    assert services.rectification_is_overdue(notice) is False
+    assert selectors.rectification_is_overdue(notice) is False
 
 
 @pytest.mark.django_db
 def test_r20_overdue_rectification(org, county_user):
     notice = df.RectificationFactory(finding=df.FindingFactory(organization=org, state="notice_issued"),
                                      deadline=D(2026, 5, 20))
-    assert services.rectification_is_overdue(notice, today=D(2026, 5, 21)) is True
-    assert services.rectification_is_overdue(notice, today=D(2026, 5, 20)) is False
+    assert selectors.rectification_is_overdue(notice, today=D(2026, 5, 21)) is True
+    assert selectors.rectification_is_overdue(notice, today=D(2026, 5, 20)) is False

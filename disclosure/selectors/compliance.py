@@ -1,248 +1,57 @@
-"""Reads of the disclosure work, always scoped to the user (core.access), plus the public reads
-and the compliance figures used by the supervising offices and the evaluation ranking (R6, R20)."""
+"""The compliance figures (R16–R20): the 12-month calendar per organisation, the inspection record the
+supervising offices and the evaluation ranking read (R6), and the supervising office's board.
+
+Every figure is computed for many organisations in a constant number of queries, judged in China time."""
+from __future__ import annotations
+
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from django.db.models import Count, F, Prefetch, Q
-from django.shortcuts import get_object_or_404
+from django.db.models import Count, F, Q
+from django.http import Http404
 from django.utils import timezone
 
-from qujing_disclosure.core.access import (
-    is_county,
-    scope_queryset,
-    sees_everything,
-)
-from qujing_disclosure.core.workdays import load_calendar
-from sites.models import Organization
-from sites.selectors import organization_list_for  # noqa: F401 - the one scoping of organisations
+from qujing_disclosure.core import clock
+from qujing_disclosure.core.access import is_county, sees_everything
+from sites.models import Jurisdiction
+from sites.selectors import organization_list_for
 
-from . import dates
-from .enums import (
+from .. import dates
+from ..enums import (
     CADENCE_MONTHS,
     RECTIFICATION_OPEN_STATES,
     Cadence,
     ComplianceMark,
     FeedbackState,
     FindingKind,
-    ItemState,
     RectificationState,
     Satisfaction,
-    Scope,
 )
-from .models import (
-    Carrier,
-    CatalogueEntry,
-    Category,
-    Exemption,
-    Feedback,
-    Finding,
-    Item,
-    Rectification,
-    Reminder,
-    SatisfactionRating,
-)
+from ..models import CatalogueEntry, Feedback, Finding, Item, Rectification, SatisfactionRating
+from .feedback import feedback_with_deadlines
+
+if TYPE_CHECKING:
+    from qujing_disclosure.core.models import User
 
 
-def category_list():
-    return Category.objects.filter(is_active=True)
-
-
-def carrier_list_for(user):
-    return scope_queryset(Carrier.objects.select_related("organization"), user)
-
-
-def entry_list_for(user):
-    return scope_queryset(
-        CatalogueEntry.objects.select_related("organization", "category").prefetch_related("carriers"), user
-    )
-
-
-def item_list_for(user):
-    return scope_queryset(
-        Item.objects.select_related("organization", "entry__category", "created_by").prefetch_related("carriers"), user
-    )
-
-
-def item_get_for(user, pk):
-    """One item the user may read, or 404 (never 403)."""
-    qs = item_list_for(user).prefetch_related("attachments", "evidence__carrier", "evidence__recorded_by")
-    return get_object_or_404(qs, pk=pk)
-
-
-def item_proof(item):
-    """Proof of publication per carrier of the item (R14 step 3), from its prefetched carriers and evidence:
-    ([{"carrier", "evidence", "proved"}] in carrier order, [evidence recorded without a carrier])."""
-    evidence = list(item.evidence.all())
-    carriers = sorted(item.carriers.all(), key=lambda carrier: carrier.pk)
-    ids = {carrier.pk for carrier in carriers}
-    rows = []
-    for carrier in carriers:
-        mine = [e for e in evidence if e.carrier_id == carrier.pk]
-        rows.append({"carrier": carrier, "evidence": mine, "proved": bool(mine)})
-    return rows, [e for e in evidence if e.carrier_id not in ids]
-
-
-def series_root_id(item):
-    """The first item of a repeated (多次公开, R15) series; an item that starts or has no series is its own root."""
-    return item.series_id or item.pk
-
-
-def item_series_for(user, item):
-    """R15: every item of `item`'s series the user may read, earliest first (publication date, then drafting order).
-
-    Empty when the item stands alone (a series needs at least two items).
-    """
-    root = series_root_id(item)
-    members = list(
-        scope_queryset(Item.objects.all(), user)
-        .filter(Q(pk=root) | Q(series_id=root))
-        .only("id", "title", "state", "publish_on", "published_on", "series_id", "organization_id", "jurisdiction_id")
-        .order_by("publish_on", "id")
-    )
-    return members if len(members) > 1 else []
-
-
-def exemption_list_for(user):
-    return scope_queryset(Exemption.objects.select_related("organization", "jurisdiction"), user)
-
-
-def feedback_list_for(user):
-    return scope_queryset(Feedback.objects.select_related("organization", "item"), user)
-
-
-def finding_list_for(user):
-    return scope_queryset(
-        Finding.objects.select_related("organization", "entry", "item", "rectification"), user
-    )
-
-
-def rectification_list_for(user):
-    return scope_queryset(Rectification.objects.select_related("organization", "finding"), user)
-
-
-def rectification_exchange(notice, history):
-    """R20: the whole exchange of a rectification notice, oldest first: each report the organisation sent
-    and what the office answered (sent back with a reason, or closed).
-
-    [{"n", "report", "reported_at", "reported_by", "outcome": "returned"|"closed"|None, "note",
-      "checked_at", "checked_by"}], read from the notice's audit `history` (core.audit.history_for).
-    A notice reported before reports were kept in the record shows its latest report alone."""
-    rounds = []
-    for entry in history:
-        if entry.action == "disclosure.rectification.report":
-            rounds.append({
-                "n": len(rounds) + 1, "report": entry.reason or (entry.data or {}).get("report", ""),
-                "reported_at": entry.created_at, "reported_by": entry.actor, "outcome": None, "note": "",
-                "checked_at": None, "checked_by": None,
-            })
-        elif entry.action in ("disclosure.rectification.return", "disclosure.rectification.close") and rounds:
-            rounds[-1].update(
-                outcome="returned" if entry.action.endswith("return") else "closed", note=entry.reason,
-                checked_at=entry.created_at, checked_by=entry.actor,
-            )
-    if not rounds and notice.report:
-        outcome = {RectificationState.RETURNED: "returned", RectificationState.CLOSED: "closed"}.get(notice.state)
-        rounds.append({"n": 1, "report": notice.report, "reported_at": notice.reported_at, "reported_by": None,
-                       "outcome": outcome, "note": notice.check_note, "checked_at": None, "checked_by": None})
-    return rounds
-
-
-def reminder_list_for(user):
-    return scope_queryset(Reminder.objects.select_related("organization"), user, jurisdiction_field="organization__jurisdiction")
-
-
-# --- public reads: external items on display only ---------------------------------------
-def item_list_public():
-    """R13: only external items now on display, of active organisations. Internal items never."""
-    return Item.objects.filter(
-        scope=Scope.EXTERNAL, state=ItemState.PUBLISHED, organization__is_active=True
-    )
-
-
-PUBLIC_PAGE_SIZE = 20
-
-
-def public_page(organization_id, *, page=1):
-    """Everything `/disclosure/<id>/` shows, in a constant number of queries (items 20 to a page)."""
-    from django.core.paginator import Paginator
-
-    organization = get_object_or_404(
-        Organization.objects.select_related("jurisdiction"), pk=organization_id, is_active=True
-    )
-    entries = list(
-        CatalogueEntry.objects.filter(organization=organization, is_active=True, scope=Scope.EXTERNAL)
-        .select_related("category")
-        .prefetch_related(Prefetch("carriers", queryset=Carrier.objects.filter(is_active=True).order_by("id")))
-        .order_by("category__sort_order", "id")
-    )
-    items = Paginator(
-        item_list_public()
-        .filter(organization=organization)
-        .select_related("entry__category")
-        .prefetch_related("attachments")
-        .order_by("-published_on", "-id"),
-        PUBLIC_PAGE_SIZE,
-    ).get_page(page)
-    carriers = list(Carrier.objects.filter(organization=organization, is_active=True))
-    items.object_list = list(items.object_list)  # evaluated once; the template reads these same objects
-    _attach_public_series(items.object_list)
-    return {"organization": organization, "entries": entries, "items": items, "carriers": carriers}
-
-
-def _attach_public_series(items):
-    """R15: give each shown item `.public_series`, the items of its repeated series the public may read
-    (external and on display), earliest first; empty when it stands alone. One query for the whole page."""
-    roots = {series_root_id(item) for item in items}
-    by_root = defaultdict(list)
-    if roots:
-        for member in (
-            item_list_public().filter(Q(pk__in=roots) | Q(series_id__in=roots))
-            .only("id", "title", "publish_on", "published_on", "series_id")
-            .order_by("publish_on", "id")
-        ):
-            by_root[series_root_id(member)].append(member)
-    shown = {item.pk for item in items}
-    for members in by_root.values():
-        for member in members:
-            member.on_page = member.pk in shown  # else it is on another page of the list
-    for item in items:
-        members = by_root.get(series_root_id(item), [])
-        item.public_series = members if len(members) > 1 else []
-
-
-def feedback_by_code(code):
-    return get_object_or_404(Feedback.objects.select_related("organization", "item"), code=(code or "").strip().upper())
-
-
-def feedback_with_deadlines(feedback_rows, calendar=None, today=None):
-    """Attach `.deadline` (Deadline: due + explanation) and `.overdue` to each feedback (R18)."""
-    from django.conf import settings
-
-    calendar = calendar or load_calendar()
-    today = today or timezone.localdate()
-    rows = list(feedback_rows)
-    for row in rows:
-        row.deadline = calendar.add_working_days(row.received_on, settings.FEEDBACK_ANSWER_WORKING_DAYS)
-        done_on = row.answered_on if row.state == FeedbackState.ANSWERED else None
-        row.overdue = (done_on or today) > row.deadline.due
-    return rows
-
-
-# --- compliance (R16, R17, R18, R19, R20) ---------------------------------------------
-def _period(year, today):
+def _period(year: int | None, today: datetime.date) -> tuple[datetime.date, datetime.date]:
     if year:
         return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     return dates.add_months(today, -11), today
 
 
-def compliance_calendar(organization_ids, *, today=None, months=12):
+def compliance_calendar(organization_ids: Iterable[int], *, today: datetime.date | None = None,
+                        months: int = 12) -> dict[int, list[tuple[datetime.date, ComplianceMark]]]:
     """{org_id: [(month_start, ComplianceMark)]} for the last `months` months (two queries).
 
     A month is missed when a due staged/periodic entry had nothing published in it, late when
     something due was published after the window (or after its asked-for window), on time otherwise;
     the running month only counts as missed once its window has closed.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
+    organization_ids = list(organization_ids)
     month_starts = dates.last_months(today, months)
     start, end = month_starts[0], today
     entries = defaultdict(list)
@@ -289,7 +98,8 @@ def compliance_calendar(organization_ids, *, today=None, months=12):
     return result
 
 
-def inspection_record_for(organization_ids, *, year=None, today=None):
+def inspection_record_for(organization_ids: Iterable[int], *, year: int | None = None,
+                          today: datetime.date | None = None) -> dict[int, dict]:
     """The compliance figures of many organisations in a few queries, for supervising offices and
     for the evaluation ranking's inspection record (R6, R20).
 
@@ -315,14 +125,15 @@ def inspection_record_for(organization_ids, *, year=None, today=None):
                           "rate": float|None},  # (satisfied + basic) / total (R19)
     }} — every requested id is present, with zeros when there is no data.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     start, end = _period(year, today)
     return record_between(organization_ids, start=start, end=end, today=today)
 
 
-def record_between(organization_ids, *, start, end, today=None):
+def record_between(organization_ids: Iterable[int], *, start: datetime.date, end: datetime.date,
+                   today: datetime.date | None = None) -> dict[int, dict]:
     """The figures of inspection_record_for over any period [start, end] (e.g. one month for the report)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     ids = list(organization_ids)
     record = {
         pk: {
@@ -413,7 +224,7 @@ def record_between(organization_ids, *, start, end, today=None):
 CITY_WIDE = "all"
 
 
-def board_jurisdiction_for(user, value):
+def board_jurisdiction_for(user: User | None, value: str | None) -> Jurisdiction | None:
     """The jurisdiction a compliance board or monthly report covers, from the `jurisdiction` parameter.
 
     Returns None for the whole city (全市) or a Jurisdiction. Staff who see everything get the whole
@@ -421,10 +232,6 @@ def board_jurisdiction_for(user, value):
     (no parameter, or its own id). Anything else — another county, the whole city, garbage — is 404,
     as if it did not exist.
     """
-    from django.http import Http404
-
-    from sites.models import Jurisdiction
-
     value = (value or "").strip()
     if sees_everything(user):
         if value in ("", CITY_WIDE):
@@ -439,7 +246,7 @@ def board_jurisdiction_for(user, value):
     raise Http404()
 
 
-def board_totals(rows):
+def board_totals(rows: list[dict]) -> dict:
     """The board's headline figures summed over `rows` (one per organisation)."""
     totals = {key: sum(r["record"][key] for r in rows) for key in (
         "published", "on_time", "late", "missed", "display_breaches", "feedback", "feedback_answered_in_time",
@@ -457,7 +264,7 @@ def board_totals(rows):
     return totals
 
 
-def summary_by_jurisdiction(rows):
+def summary_by_jurisdiction(rows: list[dict]) -> list[dict]:
     """[{"jurisdiction", "totals"}] for the organisations' rows, in jurisdiction order (no query:
     the rows' organisations carry their jurisdiction)."""
     groups = {}
@@ -468,11 +275,11 @@ def summary_by_jurisdiction(rows):
     return [{"jurisdiction": jurisdiction, "totals": board_totals(members)} for jurisdiction, members in ordered]
 
 
-def board_for(user, *, jurisdiction_id=None, today=None):
+def board_for(user: User | None, *, jurisdiction_id: int | None = None, today: datetime.date | None = None) -> dict:
     """The compliance board of a supervising office: its organisations with their record and calendar,
     the totals, and a per-jurisdiction summary. `jurisdiction_id=None` is the user's whole scope (the
     whole city for staff). A constant number of queries, whatever the number of organisations."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     organizations = organization_list_for(user).filter(is_active=True)
     if jurisdiction_id:
         organizations = organizations.filter(jurisdiction_id=jurisdiction_id)
@@ -485,11 +292,30 @@ def board_for(user, *, jurisdiction_id=None, today=None):
             "months": dates.last_months(today, 12)}
 
 
-def open_feedback_overdue_for(user, *, jurisdiction_id=None, today=None):
-    """Open feedback past its working-day deadline in the user's scope (flagged to the supervising office),
-    optionally of one jurisdiction only."""
-    qs = feedback_list_for(user).filter(state__in=(FeedbackState.RECEIVED, FeedbackState.HANDLING))
-    if jurisdiction_id:
-        qs = qs.filter(jurisdiction_id=jurisdiction_id)
-    rows = feedback_with_deadlines(qs, today=today)
-    return [row for row in rows if row.overdue]
+def jurisdiction_choices_for(user: User | None) -> list[Jurisdiction]:
+    """The jurisdictions a user may pick on the board and the exemption register: every one for staff
+    (the whole city and the leading group), none for anyone else (a county office has only its own)."""
+    if not sees_everything(user):
+        return []
+    return list(Jurisdiction.objects.order_by("sort_order", "id"))
+
+
+def compliance_list_for(user: User | None, *, jurisdiction: str | None = None, year: int | None = None) -> list[dict]:
+    """The compliance figures and 12-month calendar of every active organisation in the user's scope, for
+    the API: `jurisdiction` as the board takes it (board_jurisdiction_for: 404 outside the user's scope),
+    `year` the calendar year of the record (default: the last 12 months).
+
+    [{"organization", "name", "record", "calendar": [{"month": "YYYY-MM", "mark"}]}]"""
+    chosen = board_jurisdiction_for(user, jurisdiction)
+    organizations = organization_list_for(user).filter(is_active=True)
+    if chosen is not None:
+        organizations = organizations.filter(jurisdiction_id=chosen.pk)
+    rows = list(organizations.order_by("jurisdiction__sort_order", "name").values_list("id", "name"))
+    ids = [pk for pk, _name in rows]
+    record = inspection_record_for(ids, year=year)
+    calendar = compliance_calendar(ids)
+    return [
+        {"organization": pk, "name": name, "record": record[pk],
+         "calendar": [{"month": m.strftime("%Y-%m"), "mark": mark} for m, mark in calendar[pk]]}
+        for pk, name in rows
+    ]
