@@ -1,19 +1,23 @@
 """Demo data for the designation programme: places, units, past rounds, an open round, users.
 
+Every row is written through the same services and audit actions as production (`sites.services`,
+`core.services.user_create`), so demo pages read like real ones: a site page shows its award
+(`designation_award`) and its revocation (`designation_revoke`). Past events (rounds that ran before
+the system existed: their status changes, awards, revocations) are written as the system, at their
+historical moments; the open round's applications by the county offices and the unit themselves.
+
 `load(stdout=...)` is idempotent: every row is keyed on its natural key (jurisdiction
 code, organisation name within its jurisdiction, round name, plaque number, username),
 the plan is computed from a fixed random seed and the code alone (never from what the
-database holds), and audit records are written only for rows created in this run.
-Running it twice changes nothing.
+database holds), and a service is called only for what is missing or not yet in its state,
+so audit records are written only for changes made in this run. Running it twice changes nothing.
 
 Past rounds reproduce the source's figure: 125 active sites, 12 city-level and 113
 county-level, plus 6 titles revoked in a later round's re-evaluation (R10).
-Past designations are seeded directly (rounds that ran before the system existed); the
-open round's applications go through `sites.services` with the right actors, so their
-history is real.
 
 Other apps' demo loaders may use `demo_user(username)`, `DEMO_PASSWORD` and `demo_password_hash()`.
 """
+import contextlib
 import datetime
 import functools
 import random
@@ -29,8 +33,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qujing_disclosure.core.audit import audit_record
+from qujing_disclosure.core.clock import today
 from qujing_disclosure.core.models import Role
+from qujing_disclosure.core.services import user_create
 
 from . import services
 from .enums import (
@@ -40,7 +45,7 @@ from .enums import (
     Level,
     RoundStatus,
 )
-from .models import Application, Designation, Jurisdiction, Organization, Quota, Round
+from .models import Application, Designation, Jurisdiction, Organization, Round
 
 SEED = 2013  # the programme started in 2013
 DEMO_PASSWORD = "demo12345"
@@ -243,16 +248,12 @@ def demo_user(username):
 
 
 def _user(username, *, role, full_name, jurisdiction=None, organization=None, is_staff=False, is_superuser=False):
-    user, created = get_user_model().objects.get_or_create(
-        username=username,
-        defaults={
-            "role": role, "first_name": full_name, "jurisdiction": jurisdiction, "organization": organization,
-            "is_staff": is_staff, "is_superuser": is_superuser,
-        },
-    )
-    if created:
-        user.password = demo_password_hash()
-        user.save(update_fields=["password"])
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        user = user_create(actor=None, password_hash=demo_password_hash(), values={
+            "username": username, "role": role, "first_name": full_name, "jurisdiction": jurisdiction,
+            "organization": organization, "is_staff": is_staff, "is_superuser": is_superuser,
+        })
     return user
 
 
@@ -263,19 +264,18 @@ def demo_password_hash():
 
 
 # --- the loaders -------------------------------------------------------------------
+def _jurisdiction(code, **values):
+    existing = Jurisdiction.objects.filter(code=code).first()
+    return existing or services.jurisdiction_save(actor=None, jurisdiction_id=None, values={"code": code, **values})
+
+
 def _load_places():
-    city, _created = Jurisdiction.objects.get_or_create(
-        code=CITY[1], defaults={"name": CITY[0], "kind": JurisdictionKind.CITY, "sort_order": 0}
-    )
+    city = _jurisdiction(CITY[1], name=CITY[0], kind=JurisdictionKind.CITY, sort_order=0)
     places = {CITY[1]: city}
     for order, (name, code, _towns) in enumerate(COUNTIES, start=1):
-        places[code], _created = Jurisdiction.objects.get_or_create(
-            code=code, defaults={"name": name, "kind": JurisdictionKind.COUNTY, "parent": city, "sort_order": order}
-        )
+        places[code] = _jurisdiction(code, name=name, kind=JurisdictionKind.COUNTY, parent=city, sort_order=order)
     for order, (name, code, _units) in enumerate(COMMITTEES, start=20):
-        places[code], _created = Jurisdiction.objects.get_or_create(
-            code=code, defaults={"name": name, "kind": JurisdictionKind.COMMITTEE, "parent": city, "sort_order": order}
-        )
+        places[code] = _jurisdiction(code, name=name, kind=JurisdictionKind.COMMITTEE, parent=city, sort_order=order)
     return places
 
 
@@ -283,90 +283,89 @@ def _load_organizations(plan, places, rng):
     existing = {(o.jurisdiction_id, o.name): o for o in Organization.objects.filter(jurisdiction__in=places.values())}
     # Parents first, so children can point at them.
     for with_parent in (False, True):
-        new = []
         for code, units in plan.items():
             jurisdiction = places[code]
             for name, sector, parent in units:
                 contact, phone = _person(rng), f"0874-{rng.randint(3000000, 8999999)}"  # drawn for every unit: stable
                 if (parent is not None) != with_parent or (jurisdiction.pk, name) in existing:
                     continue
-                new.append(
-                    Organization(
-                        name=name, jurisdiction=jurisdiction, sector=sector,
-                        parent=existing.get((jurisdiction.pk, parent)) if parent else None,
-                        address=f"云南省曲靖市{jurisdiction.name if jurisdiction.kind == JurisdictionKind.COUNTY else ''}",
-                        contact_name=contact, contact_phone=phone,
-                    )
-                )
-        for organization in Organization.objects.bulk_create(new):
-            existing[(organization.jurisdiction_id, organization.name)] = organization
-    # bulk_create may not return ids on every backend: reload by natural key.
+                existing[(jurisdiction.pk, name)] = services.organization_save(actor=None, organization_id=None, values={
+                    "name": name, "jurisdiction": jurisdiction, "sector": sector,
+                    "parent": existing.get((jurisdiction.pk, parent)) if parent else None,
+                    "address": f"云南省曲靖市{jurisdiction.name if jurisdiction.kind == JurisdictionKind.COUNTY else ''}",
+                    "contact_name": contact, "contact_phone": phone,
+                })
     return {
         (o.jurisdiction.code, o.name): o
         for o in Organization.objects.filter(jurisdiction__in=places.values()).select_related("jurisdiction")
     }
 
 
-def _round(year, level, organizer, *, status, open_on, close_on, screening_on, description=""):
-    round_, _created = Round.objects.get_or_create(
-        name=_round_name(year, level),
-        defaults={
-            "year": year, "level": level, "organizer": organizer, "ratio": 2, "status": status,
-            "applications_open_on": open_on, "applications_close_on": close_on, "screening_close_on": screening_on,
-            "pass_mark": Decimal(PASS_MARK), "description": description,
-        },
-    )
+def _round(year, level, organizer, *, open_on, close_on, screening_on, description="", actor=None):
+    """The round of that name, created as a draft through round_save when missing."""
+    name = _round_name(year, level)
+    return Round.objects.filter(name=name).first() or services.round_save(actor=actor, round_id=None, values={
+        "name": name, "year": year, "level": level, "organizer": organizer, "ratio": 2,
+        "applications_open_on": open_on, "applications_close_on": close_on, "screening_close_on": screening_on,
+        "pass_mark": Decimal(PASS_MARK), "description": description,
+    })
+
+
+def _advance(round_, status, *, actor=None, on=None):
+    """Move `round_` along to `status` (each step through round_set_status, at its date when `on` is given)."""
+    order = [RoundStatus.DRAFT, RoundStatus.OPEN, RoundStatus.CLOSED, RoundStatus.FINISHED]
+    while round_.status in order and order.index(round_.status) < order.index(status):
+        target = order[order.index(round_.status) + 1]
+        day = (on or {}).get(target)
+        with _at(_moment(day)) if day else contextlib.nullcontext():
+            round_ = services.round_set_status(actor=actor, round_id=round_.pk, status=target)
     return round_
 
 
 def _load_past_rounds(plan, places, organizations, rng):
+    """Rounds that ran before the system existed, replayed through the services at their dates:
+    set up with quotas in February, open 1 March – 30 April, titles awarded and the round finished
+    on 16 December; revocations (R10) on the day a later round's re-evaluation decided them."""
     designation_plan, quota_plan = _designation_plan(rng, plan)
     rounds = {}
     for level, schedule in ((Level.CITY, CITY_ROUNDS), (Level.COUNTY, COUNTY_ROUNDS)):
         for year, _awarded, _revocations in schedule:
-            rounds[(year, level)] = _round(
-                year, level, places[CITY[1]], status=RoundStatus.FINISHED,
-                open_on=datetime.date(year, 3, 1), close_on=datetime.date(year, 4, 30),
-                screening_on=datetime.date(year, 5, 31),
-                description=f"{year}年度{'市级' if level == Level.CITY else '县级'}党务公开工作示范点创建，"
-                "按2:1比例审核推荐，经考评、领导小组审议和网上公示后授牌。",
-            )
-    for key, per_jurisdiction in quota_plan.items():
-        for code, slots in per_jurisdiction.items():
-            Quota.objects.get_or_create(round=rounds[key], jurisdiction=places[code], defaults={"slots": slots})
+            with _at(_moment(datetime.date(year, 2, 1))):
+                round_ = _round(
+                    year, level, places[CITY[1]],
+                    open_on=datetime.date(year, 3, 1), close_on=datetime.date(year, 4, 30),
+                    screening_on=datetime.date(year, 5, 31),
+                    description=f"{year}年度{'市级' if level == Level.CITY else '县级'}党务公开工作示范点创建，"
+                    "按2:1比例审核推荐，经考评、领导小组审议和网上公示后授牌。",
+                )
+                for code, slots in quota_plan[(year, level)].items():
+                    services.quota_set(actor=None, round_id=round_.pk, jurisdiction_id=places[code].pk, slots=slots)
+            rounds[(year, level)] = _advance(round_, RoundStatus.CLOSED, on={
+                RoundStatus.OPEN: datetime.date(year, 3, 1), RoundStatus.CLOSED: datetime.date(year, 4, 30),
+            })
 
-    existing = set(Designation.objects.values_list("plaque_number", flat=True))
+    existing = {d.plaque_number: d for d in Designation.objects.filter(plaque_number__in=[p[3] for p in designation_plan])}
     for key, code, name, plaque, revocation in designation_plan:
-        if plaque in existing:
-            continue
         round_ = rounds[key]
-        level = key[1]
-        organization = organizations[(code, name)]
-        awarded_on = datetime.date(key[0], 12, 16)
-        with _at(_moment(awarded_on)):
-            designation = Designation.objects.create(
-                organization=organization, jurisdiction=organization.jurisdiction, round=round_, level=level,
-                plaque_number=plaque, awarded_on=awarded_on,
-                subsidy_amount=CITY_SUBSIDY if level == Level.CITY else COUNTY_SUBSIDY,
-            )
-            audit_record(
-                actor=None, action="sites.designation.award", target=designation, to_state=DesignationStatus.ACTIVE,
-                reason=f"{round_.name}：经考评、领导小组审议和网上公示，授予“党务公开工作示范点”称号并授牌",
-                data={"plaque_number": plaque, "subsidy_amount": str(designation.subsidy_amount), "seeded": True},
-            )
-        if revocation:
-            revoked_on, reason = revocation
-            with _at(_moment(revoked_on)):
-                # R10: re-evaluated below the pass mark in a later round; seeded like the award.
-                designation.status = DesignationStatus.REVOKED
-                designation.revoked_on = revoked_on
-                designation.revoke_reason = reason
-                designation.save(update_fields=["status", "revoked_on", "revoke_reason"])
-                audit_record(
-                    actor=None, action="sites.designation.revoke", target=designation,
-                    from_state=DesignationStatus.ACTIVE, to_state=DesignationStatus.REVOKED, reason=reason,
+        designation = existing.get(plaque)
+        if designation is None:
+            awarded_on = datetime.date(key[0], 12, 16)
+            with _at(_moment(awarded_on)):
+                designation = services.designation_award(
+                    actor=None, organization_id=organizations[(code, name)].pk, round_id=round_.pk,
+                    plaque_number=plaque, awarded_on=awarded_on,
+                    subsidy_amount=CITY_SUBSIDY if key[1] == Level.CITY else COUNTY_SUBSIDY,
+                    reason=f"{round_.name}：经考评、领导小组审议和网上公示，授予“党务公开工作示范点”称号并授牌",
                     data={"seeded": True},
                 )
+        if revocation and designation.status == DesignationStatus.ACTIVE:
+            revoked_on, reason = revocation
+            # R10: re-evaluated below the pass mark in a later round.
+            with _at(_moment(revoked_on)):
+                services.designation_revoke(actor=None, designation_id=designation.pk, reason=reason,
+                                            revoked_on=revoked_on, data={"seeded": True})
+    for (year, _level), round_ in rounds.items():
+        _advance(round_, RoundStatus.FINISHED, on={RoundStatus.FINISHED: datetime.date(year, 12, 16)})
     return {(code, name) for _key, code, name, _plaque, _revocation in designation_plan}
 
 
@@ -406,30 +405,30 @@ def _demo_pdf(title):
 
 def _load_open_round(places, organizations, users, designated, rng):
     """The current round: open today (China time) and for the next 30 days, whenever the demo is loaded."""
-    today = timezone.localdate()
-    open_on, close_on, screening_on = (
-        today - datetime.timedelta(days=20), today + datetime.timedelta(days=30), today + datetime.timedelta(days=45)
-    )
+    day = today()
+    window = {
+        "applications_open_on": day - datetime.timedelta(days=20),
+        "applications_close_on": day + datetime.timedelta(days=30),
+        "screening_close_on": day + datetime.timedelta(days=45),
+    }
+    office = users["office"]
     round_ = _round(
-        today.year, Level.COUNTY, places[CITY[1]], status=RoundStatus.DRAFT,
-        open_on=open_on, close_on=close_on, screening_on=screening_on,
+        day.year, Level.COUNTY, places[CITY[1]], actor=office,
+        open_on=window["applications_open_on"], close_on=window["applications_close_on"],
+        screening_on=window["screening_close_on"],
         description="各县（市、区）党务公开办和派出纪工委按2:1比例审核推荐本辖区申报单位。",
     )
-    if round_.status == RoundStatus.OPEN and (
-        (round_.applications_open_on, round_.applications_close_on, round_.screening_close_on)
-        != (open_on, close_on, screening_on)
-    ):
-        # Keep the demo's window around today whenever the demo is reloaded.
-        round_.applications_open_on, round_.applications_close_on, round_.screening_close_on = open_on, close_on, screening_on
-        round_.save(update_fields=["applications_open_on", "applications_close_on", "screening_close_on"])
+    if round_.status == RoundStatus.OPEN:
+        # Keep the demo's window around today whenever the demo is reloaded (nothing written if it is).
+        round_ = services.round_save(actor=office, round_id=round_.pk, values=window)
 
     slots = {code: 2 + rng.randint(0, 1) for _n, code, _t in COUNTIES}
     slots.update({code: 1 + rng.randint(0, 1) for _n, code, _u in COMMITTEES})
     slots["qilin"], slots["zhanyi"] = 3, 2
-    for code, n in slots.items():
-        Quota.objects.get_or_create(round=round_, jurisdiction=places[code], defaults={"slots": n})
     if round_.status == RoundStatus.DRAFT:
-        round_ = services.round_set_status(actor=users["office"], round_id=round_.pk, status=RoundStatus.OPEN)
+        for code, n in slots.items():
+            services.quota_set(actor=office, round_id=round_.pk, jurisdiction_id=places[code].pk, slots=n)
+        round_ = services.round_set_status(actor=office, round_id=round_.pk, status=RoundStatus.OPEN)
     if round_.status != RoundStatus.OPEN:
         return round_  # someone moved the demo round on; leave it alone
 

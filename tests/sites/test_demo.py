@@ -9,15 +9,16 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
 from qujing_disclosure.core.access import role_of
 from qujing_disclosure.core.errors import DomainError
 from qujing_disclosure.core.models import AuditEntry, Role, User
 from sites import services
-from sites.demo import DEMO_PASSWORD
+from sites.demo import CITY_ROUNDS, COUNTY_ROUNDS, DEMO_PASSWORD, LOGINS, _round_name
 from sites.enums import ApplicationState, DesignationStatus, JurisdictionKind, Level, RoundStatus
-from sites.models import Application, Designation, Jurisdiction, Organization, Round
+from sites.models import Application, Designation, Jurisdiction, Organization, Quota, Round
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +43,11 @@ DEMO_USERS = [
     ("zhanyi", Role.COUNTY, "沾益区"),
     ("unit", Role.ORGANIZATION, "麒麟区南宁街道白石江社区党委"),
 ]
+
+
+# Every round sites.demo writes: the past ones and the open one of this year.
+SITES_ROUNDS = [*((year, Level.CITY) for year, _n, _r in CITY_ROUNDS), *((year, Level.COUNTY) for year, _n, _r in COUNTY_ROUNDS),
+                (timezone.localdate().year, Level.COUNTY)]
 
 
 def _table_counts():
@@ -132,6 +138,40 @@ class TestDemoLoadedOnce:
         with pytest.raises(DomainError) as refusal:
             services.application_recommend(actor=qilin, application_id=waiting[3].pk)
         assert "最多推荐6个，已推荐6个" in str(refusal.value)
+
+
+    def test_demo_writes_through_the_production_services(self, demo_output):
+        """Places, units, rounds, quotas, titles and accounts each carry the audit row of the service
+        that writes them in production, and one load is one batch."""
+        def audited(queryset, action):
+            ids = set(AuditEntry.objects.filter(action=action).values_list("object_id", flat=True))
+            return {str(pk) for pk in queryset.values_list("pk", flat=True)} <= ids
+
+        rounds = Round.objects.filter(name__in=[_round_name(year, level) for year, level in SITES_ROUNDS])
+        assert rounds.count() == len(SITES_ROUNDS)
+        assert audited(Jurisdiction.objects.all(), "sites.jurisdiction.create")
+        assert audited(Organization.objects.all(), "sites.organization.create")
+        assert audited(rounds, "sites.round.create")
+        assert audited(Quota.objects.filter(round__in=rounds), "sites.quota.set")
+        assert audited(Designation.objects.all(), "sites.designation.award")
+        assert audited(User.objects.filter(username__in=[name for name, _role, _scope in LOGINS]), "core.user.create")
+        past = Round.objects.filter(status=RoundStatus.FINISHED).order_by("year").first()
+        trail = list(AuditEntry.objects.filter(action="sites.round.set_status", object_id=str(past.pk))
+                     .order_by("created_at").values_list("from_state", "to_state", "created_at__date"))
+        assert trail == [
+            ("draft", "open", datetime.date(past.year, 3, 1)), ("open", "closed", datetime.date(past.year, 4, 30)),
+            ("closed", "finished", datetime.date(past.year, 12, 16)),
+        ]
+        assert AuditEntry.objects.values("batch").distinct().count() == 1
+
+    def test_a_demo_site_page_shows_its_award_and_revocation_like_a_real_one(self, demo_output, client):
+        site = Designation.objects.filter(status=DesignationStatus.REVOKED).first()
+        page = client.get(reverse("public:site_detail", args=[site.pk])).content.decode()
+        audit = page.split('id="audit-table"', 1)[1].split("</table>", 1)[0]
+        assert "授予“党务公开工作示范点”称号，颁发牌匾" in audit and "撤销称号，收回牌匾" in audit
+        active = Designation.objects.filter(status=DesignationStatus.ACTIVE).first()
+        page = client.get(reverse("public:site_detail", args=[active.pk])).content.decode()
+        assert "授予“党务公开工作示范点”称号，颁发牌匾" in page.split('id="audit-table"', 1)[1]
 
 
 def test_running_the_demo_twice_changes_nothing():
