@@ -154,3 +154,16 @@ def test_other_apps_actions_read_as_words_in_a_history():
     # Registered by the evaluation app: an application's history shows the words, not the code.
     assert str(action_label("evaluation.shortlist.add")) == "列入初选名单"
     assert action_label("some.unknown.action") == "some.unknown.action"
+
+
+@pytest.mark.django_db
+def test_audit_entries_are_append_only(municipal, county):
+    audit_record(actor=municipal, action="test.append_only", target=county)
+    entry = AuditEntry.objects.first()
+    with pytest.raises(TypeError, match="append-only"):
+        entry.save()
+    with pytest.raises(TypeError, match="append-only"):
+        AuditEntry.objects.all().delete()
+    with pytest.raises(TypeError, match="append-only"):
+        AuditEntry.objects.update(reason="x")
+    assert AuditEntry.objects.count() == 1

@@ -59,5 +59,7 @@ def test_staff_correction_moves_open_deadlines(municipal):
 def test_only_municipal_staff_correct_the_calendar(county_user):
     from qujing_disclosure.core.errors import NotPermitted
 
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotPermitted) as refused:
         calendar_day_set(actor=county_user, date=D(2026, 11, 30), is_working_day=False, name="x")
+    assert refused.value.code == "forbidden"
+    assert not AuditEntry.objects.exists()

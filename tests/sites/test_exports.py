@@ -1,36 +1,14 @@
-"""The Excel export of the 2:1 screening summary (R2) and the shared Excel helpers."""
+"""sites/exports.py: the Excel export of the 2:1 screening summary (R2), from the admin."""
 from io import BytesIO
 
 import pytest
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
-from qujing_disclosure.core.excel import safe_cell, workbook_response
-from sites.enums import ApplicationState, DesignationStatus, Level, RoundStatus
-from sites.selectors import screening_summary
+from sites.enums import Level, RoundStatus
 from tests import factories as f
 
 HEADER = ["辖区", "名额", "申报数", "已推荐", "推荐上限", "已授牌"]
-
-
-def _application(round_, jurisdiction, state):
-    reason = "材料不全" if state == ApplicationState.REJECTED else ""
-    return f.ApplicationFactory(
-        round=round_, organization=f.OrganizationFactory(jurisdiction=jurisdiction), state=state, decision_reason=reason
-    )
-
-
-@pytest.fixture
-def screened_round(open_round, county, other_county):
-    """麒麟区: 2 slots, 3 counted applications (2 recommended, 1 rejected) + a draft and a withdrawn one;
-    沾益区: 2 slots, 1 submitted, and 1 designation awarded in this round without an application."""
-    for state in (ApplicationState.RECOMMENDED, ApplicationState.RECOMMENDED, ApplicationState.REJECTED,
-                  ApplicationState.DRAFT, ApplicationState.WITHDRAWN):
-        _application(open_round, county, state)
-    _application(open_round, other_county, ApplicationState.SUBMITTED)
-    f.DesignationFactory(round=open_round, organization=f.OrganizationFactory(jurisdiction=other_county))
-    return open_round
 
 
 def _sheet(response):
@@ -40,73 +18,6 @@ def _sheet(response):
 
 def _values(sheet, row):
     return [cell.value for cell in sheet[row]]
-
-
-# --- safe_cell ---------------------------------------------------------------------
-@pytest.mark.parametrize(
-    "value, expected",
-    [
-        ("=1+1", "'=1+1"),
-        ("+86 0874", "'+86 0874"),
-        ("-2", "'-2"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("\t=cmd", "'\t=cmd"),
-        ("\r=cmd", "'\r=cmd"),
-        ("麒麟区", "麒麟区"),
-        ("a=b", "a=b"),
-        ("", ""),
-        (-5, -5),
-        (3.5, 3.5),
-        (None, None),
-    ],
-)
-def test_safe_cell_neutralises_formula_triggers_only(value, expected):
-    assert safe_cell(value) == expected
-
-
-def test_safe_cell_turns_lazy_text_into_neutralised_text():
-    assert safe_cell(gettext_lazy("=合计")) == "'=合计"
-
-
-def test_workbook_response_names_the_file_in_utf8():
-    from openpyxl import Workbook
-
-    response = workbook_response(Workbook(), "审核推荐汇总.xlsx")
-    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert response["Content-Disposition"] == (
-        "attachment; filename*=utf-8''%E5%AE%A1%E6%A0%B8%E6%8E%A8%E8%8D%90%E6%B1%87%E6%80%BB.xlsx"
-    )
-
-
-# --- the summary -------------------------------------------------------------------
-def test_screening_rows_count_states_and_designations_without_applications(screened_round):
-    assert screening_summary(round_=screened_round) == [
-        {"jurisdiction": "麒麟区", "slots": 2, "applications": 3, "recommended": 2, "limit": 4, "awarded": 0},
-        {"jurisdiction": "沾益区", "slots": 2, "applications": 1, "recommended": 0, "limit": 4, "awarded": 1},
-    ]
-
-
-def test_screening_rows_count_an_awarded_application_once(open_round, county):
-    awarded = _application(open_round, county, ApplicationState.AWARDED)
-    _application(open_round, county, ApplicationState.AWARDED)  # designation not recorded (yet)
-    f.DesignationFactory(round=open_round, organization=awarded.organization, application=awarded)
-    row = screening_summary(round_=open_round)[0]
-    assert (row["jurisdiction"], row["recommended"], row["awarded"]) == ("麒麟区", 2, 2)
-
-
-def test_screening_rows_keep_a_later_revoked_title_as_awarded_in_its_round(open_round, other_county):
-    f.DesignationFactory(round=open_round, organization=f.OrganizationFactory(jurisdiction=other_county),
-                         status=DesignationStatus.REVOKED, revoked_on="2026-01-05", revoke_reason="复评不合格")
-    assert screening_summary(round_=open_round)[1]["awarded"] == 1
-
-
-def test_screening_rows_take_three_queries_whatever_the_size(screened_round, django_assert_num_queries):
-    for _ in range(5):
-        county = f.JurisdictionFactory()
-        f.QuotaFactory(round=screened_round, jurisdiction=county)
-        _application(screened_round, county, ApplicationState.SUBMITTED)
-    with django_assert_num_queries(3):
-        assert len(screening_summary(round_=screened_round)) == 7
 
 
 # --- the download ------------------------------------------------------------------

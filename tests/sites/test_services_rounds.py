@@ -8,8 +8,39 @@ from qujing_disclosure.core.models import AuditEntry
 from sites import services
 from sites.enums import RoundStatus
 from sites.models import Round
+from tests import factories as f
+from tests.sites.conftest import attach_material
 
 pytestmark = pytest.mark.django_db
+
+
+def _submitted(round_, jurisdiction, actor):
+    org = f.OrganizationFactory(jurisdiction=jurisdiction)
+    app = services.application_create(actor=actor, round_id=round_.pk, organization_id=org.pk,
+                                      summary="情况", contact_name="李四", contact_phone="13800000000")
+    attach_material(app, actor)
+    return services.application_submit(actor=actor, application_id=app.pk)
+
+
+def test_quota_cannot_fall_below_recommendations(open_round, county_user, county, municipal):
+    # R2: with 3 recommended at 2:1, the quota may drop to 2 (limit 4) but not to 1 (limit 2).
+    for app in [_submitted(open_round, county, county_user) for _ in range(3)]:
+        services.application_recommend(actor=county_user, application_id=app.pk)
+    services.quota_set(actor=municipal, round_id=open_round.pk, jurisdiction_id=county.pk, slots=2)
+    with pytest.raises(DomainError) as exc:
+        services.quota_set(actor=municipal, round_id=open_round.pk, jurisdiction_id=county.pk, slots=1)
+    assert (exc.value.code, exc.value.rule) == ("quota_below_recommended", "R2") and "已推荐3个" in str(exc.value)
+    assert open_round.quotas.get(jurisdiction=county).slots == 2
+
+
+def test_quota_changes_are_audited_and_only_by_the_municipal_office(open_round, county, county_user, municipal):
+    services.quota_set(actor=municipal, round_id=open_round.pk, jurisdiction_id=county.pk, slots=5)
+    entry = AuditEntry.objects.get(action="sites.quota.set")
+    assert (entry.actor, entry.from_state, entry.to_state) == (municipal, "2", "5")
+    with pytest.raises(NotPermitted) as exc:
+        services.quota_set(actor=county_user, round_id=open_round.pk, jurisdiction_id=county.pk, slots=9)
+    assert exc.value.code == "forbidden"
+    assert open_round.quotas.get(jurisdiction=county).slots == 5
 
 
 def test_the_ratio_is_fixed_once_applications_open(municipal, open_round):

@@ -1,12 +1,18 @@
+"""sites.services.applications: a unit or its county office applies (R3); the county office recommends
+within ratio × quota (R2) or rejects with a reason; every change through one door, audited."""
 import datetime
+import threading
+import time
 
 import pytest
+from django.db import connection
 
 from qujing_disclosure.core.errors import DomainError, InvalidTransition, NotPermitted
 from qujing_disclosure.core.models import AuditEntry
 from sites import services
 from sites.enums import ApplicationState
 from sites.models import Application
+from sites.services import applications as application_services
 from tests import factories as f
 from tests.sites.conftest import attach_material
 
@@ -47,50 +53,24 @@ def test_transitions_are_audited(open_round, county_user, county):
 
 def test_reject_requires_reason(open_round, county_user, county):
     app = _submitted(open_round, county, county_user)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         services.application_reject(actor=county_user, application_id=app.pk, reason="  ")
+    assert (exc.value.code, exc.value.field, str(exc.value)) == ("reason_required", "reason", "不推荐时必须填写理由。")
 
 
 def test_neighbouring_county_cannot_recommend(open_round, county_user, other_county_user, county):
     app = _submitted(open_round, county, county_user)
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotPermitted) as exc:
         services.application_recommend(actor=other_county_user, application_id=app.pk)
+    assert exc.value.code == "forbidden"
 
 
 def test_illegal_transition_refused(open_round, county_user, county):
     app = _submitted(open_round, county, county_user)
     services.application_reject(actor=county_user, application_id=app.pk, reason="不符合条件")
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition) as exc:
         services.application_recommend(actor=county_user, application_id=app.pk)
-
-
-def test_audit_entries_are_append_only(open_round, county_user, county):
-    _submitted(open_round, county, county_user)
-    entry = AuditEntry.objects.first()
-    with pytest.raises(TypeError):
-        entry.save()
-    with pytest.raises(TypeError):
-        AuditEntry.objects.all().delete()
-
-
-def test_quota_cannot_fall_below_recommendations(open_round, county_user, county, municipal):
-    # R2: with 3 recommended at 2:1, the quota may drop to 2 (limit 4) but not to 1 (limit 2).
-    for app in [_submitted(open_round, county, county_user) for _ in range(3)]:
-        services.application_recommend(actor=county_user, application_id=app.pk)
-    services.quota_set(actor=municipal, round_id=open_round.pk, jurisdiction_id=county.pk, slots=2)
-    with pytest.raises(DomainError) as exc:
-        services.quota_set(actor=municipal, round_id=open_round.pk, jurisdiction_id=county.pk, slots=1)
-    assert exc.value.rule == "R2" and "已推荐3个" in str(exc.value)
-    assert open_round.quotas.get(jurisdiction=county).slots == 2
-
-
-def test_quota_changes_are_audited_and_only_by_the_municipal_office(open_round, county, county_user, municipal):
-    services.quota_set(actor=municipal, round_id=open_round.pk, jurisdiction_id=county.pk, slots=5)
-    entry = AuditEntry.objects.get(action="sites.quota.set")
-    assert (entry.actor, entry.from_state, entry.to_state) == (municipal, "2", "5")
-    with pytest.raises(NotPermitted):
-        services.quota_set(actor=county_user, round_id=open_round.pk, jurisdiction_id=county.pk, slots=9)
-    assert open_round.quotas.get(jurisdiction=county).slots == 5
+    assert str(exc.value) == "申报当前状态为“未推荐”，不能变更为“已推荐”。"
 
 
 def test_county_office_cannot_withdraw_a_units_own_application(open_round, county_user, org, org_user):
@@ -99,8 +79,9 @@ def test_county_office_cannot_withdraw_a_units_own_application(open_round, count
                                       summary="情况", contact_name="赵六", contact_phone="13700000000")
     attach_material(app, org_user)
     services.application_submit(actor=org_user, application_id=app.pk)
-    with pytest.raises(NotPermitted):
+    with pytest.raises(NotPermitted) as exc:
         services.application_withdraw(actor=county_user, application_id=app.pk)
+    assert exc.value.code == "forbidden"
     services.application_withdraw(actor=org_user, application_id=app.pk, reason="材料需补充")
     app.refresh_from_db()
     assert app.state == ApplicationState.WITHDRAWN
@@ -122,10 +103,11 @@ def test_screening_goes_on_after_applications_close_until_its_deadline(open_roun
     app.refresh_from_db()
     assert app.state == ApplicationState.RECOMMENDED
     # The application window itself is over: no new applications.
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="不接受申报") as exc:
         services.application_create(actor=county_user, round_id=open_round.pk,
                                     organization_id=f.OrganizationFactory(jurisdiction=county).pk,
                                     summary="情况", contact_name="李四", contact_phone="13800000000")
+    assert exc.value.code == "round_not_open"
     # After the screening deadline (China time) screening stops too.
     deadline = open_round.screening_close_on
     second = f.ApplicationFactory(round=open_round, organization=f.OrganizationFactory(jurisdiction=county),
@@ -194,3 +176,63 @@ def test_withdrawing_is_refused_once_the_window_closes_in_china_time(open_round,
     assert str(exc.value.message) == f"申报已于 {close.isoformat()} 截止（北京时间）。"
     late.refresh_from_db()
     assert late.state == state
+
+
+# --- R2 under concurrency: parallel recommendations never exceed ratio × quota (PostgreSQL row locks) ---
+def _run_in_parallel(funcs):
+    barrier = threading.Barrier(len(funcs))
+    outcomes = [None] * len(funcs)
+
+    def worker(i, func):
+        try:
+            barrier.wait()
+            func()
+            outcomes[i] = "ok"
+        except DomainError as exc:
+            outcomes[i] = exc.code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, fn)) for i, fn in enumerate(funcs)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return outcomes
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_parallel_recommendations_for_the_last_slot_never_exceed_the_limit(open_round, county, monkeypatch):
+    # Quota 2 at 2:1 → limit 4. Three already recommended; six offices race for the last one.
+    office_a = f.county_user(county, username="qilin_a")
+    office_b = f.county_user(county, username="qilin_b")
+    apps = []
+    for _ in range(9):
+        org = f.OrganizationFactory(jurisdiction=county)
+        app = services.application_create(actor=office_a, round_id=open_round.pk, organization_id=org.pk,
+                                          summary="情况", contact_name="王五", contact_phone="13900000000")
+        attach_material(app, office_a)
+        apps.append(services.application_submit(actor=office_a, application_id=app.pk))
+    for app in apps[:3]:
+        services.application_recommend(actor=office_a, application_id=app.pk)
+
+    # Widen the race window: every recommendation pauses between counting and saving,
+    # so without the quota row lock all six would count 3 and all six would pass.
+    original_apply = application_services.transition_apply
+
+    def slow_apply(*args, **kwargs):
+        time.sleep(0.15)
+        return original_apply(*args, **kwargs)
+
+    monkeypatch.setattr(application_services, "transition_apply", slow_apply)
+    racers = apps[3:]
+    outcomes = _run_in_parallel(
+        [
+            (lambda a=app, u=(office_a if i % 2 else office_b): services.application_recommend(actor=u, application_id=a.pk))
+            for i, app in enumerate(racers)
+        ]
+    )
+
+    assert sorted(outcomes) == ["ok"] + ["quota_exceeded"] * 5
+    assert Application.objects.filter(round=open_round, jurisdiction=county, state=ApplicationState.RECOMMENDED).count() == 4
