@@ -27,6 +27,7 @@ from qujing_disclosure.core.admin_access import (
     ServiceFormMixin,
 )
 from qujing_disclosure.core.audit import action_label, history_for
+from qujing_disclosure.core.clock import today
 from qujing_disclosure.core.errors import DomainError
 from qujing_disclosure.core.excel import workbook_response
 
@@ -504,7 +505,7 @@ class DesignationAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
                     )
                 return None  # back to the change list
         else:
-            form = RevokeForm(initial={"revoked_on": timezone.localdate()})
+            form = RevokeForm(initial={"revoked_on": today()})
         context = {
             **self.admin_site.each_context(request),
             "title": gettext("撤销示范点称号"),

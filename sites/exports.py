@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from qujing_disclosure.core.clock import today
 from qujing_disclosure.core.excel import safe_row, safe_sheet_title
 
 from .selectors import screening_summary
@@ -97,5 +98,5 @@ def screening_filename(rounds):
         stem = _("审核推荐汇总-%(count)d个轮次") % {"count": len(rounds)}
     # Keep the file name safe for every file system; the content keeps the full name.
     stem = "".join("_" if ch in '\\/:*?"<>|\r\n\t' else ch for ch in stem)
-    return f"{stem}-{timezone.localdate():%Y%m%d}.xlsx"
+    return f"{stem}-{today():%Y%m%d}.xlsx"
 

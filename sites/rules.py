@@ -42,6 +42,8 @@ rules.add_perm("sites.withdraw_application", of_own_organization | (in_own_juris
 rules.add_perm("sites.screen_application", in_own_jurisdiction)
 # The R2 usage beside an application: those who screen it and those who oversee every jurisdiction.
 rules.add_perm("sites.view_screening_usage", sees_everything | in_own_jurisdiction)
+# Every jurisdiction's screening figures of a round (R2): those who oversee them all.
+rules.add_perm("sites.view_screening_summary", sees_everything)
 
 # --- the municipal office's work ---------------------------------------------------------
 rules.add_perm("sites.manage_round", is_municipal)

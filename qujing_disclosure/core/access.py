@@ -1,4 +1,4 @@
-"""Who may see and do what: the one place that decides (portal, admin, API and services use it).
+"""Roles and scoping: the predicates every app's rules and selectors are built from, and `require`.
 
 Roles (core.models.Role):
 - municipal office: sees everything, runs rounds, awards and revokes.
@@ -9,10 +9,11 @@ Roles (core.models.Role):
 - anonymous: public pages only.
 
 This module holds the role predicates and the scoping helpers every app builds on. Each app's
-permissions are django-rules predicates in its own `rules.py` (`sites/rules.py`,
+permissions are django-rules predicates in its own `rules.py` (`core/rules.py`, `sites/rules.py`,
 `evaluation/rules.py`, `disclosure/rules.py`), and its reads start from its selectors
-(`<entity>_list_for(user)` / `<entity>_get_for(user, pk)`). Out-of-scope objects are reported
-as 404 everywhere (portal, API, admin), never 403, so nothing leaks.
+(`<entity>_list_for(user)` / `<entity>_get_for(user, pk)`); services check with `require`.
+Out-of-scope objects, and objects the user may not act on, are 404 everywhere (portal, API,
+admin), never 403, so nothing leaks.
 
 Superusers: a superuser is the municipal office with admin rights. `User.has_perm` asks the
 rules for every permission they declare (Django would answer True for a superuser before any
@@ -20,7 +21,6 @@ rule is asked), so rules that name who decides — a county's screening, the lea
 deliberation, an evaluator's score — hold for superusers too.
 """
 import rules
-from django.db.models import Q
 
 from .errors import NotPermitted
 from .models import Role
@@ -96,15 +96,6 @@ def in_own_jurisdiction(user, obj):
 @rules.predicate
 def of_own_organization(user, obj):
     return obj is not None and is_organization_user(user) and _organization_id_of(obj) == user.organization_id
-
-
-def jurisdiction_filter(user, field="jurisdiction"):
-    """A Q that limits a queryset to what the user may read by jurisdiction (None = nothing)."""
-    if sees_everything(user):
-        return Q()
-    if is_county(user):
-        return Q(**{f"{field}_id": user.jurisdiction_id})
-    return None
 
 
 def scope_queryset(queryset, user, *, jurisdiction_field="jurisdiction", organization_field="organization"):

@@ -157,7 +157,7 @@ def round_list(request):
     user = request.user
     return _render(request, "sites/portal/round_list.html", {
         "rounds": round_usage_list_for(user), "show_usage": user.has_perm("sites.list_applications"),
-        "is_staff_view": sees_everything(user),
+        "is_staff_view": user.has_perm("sites.view_screening_summary"),
     })
 
 
@@ -166,7 +166,7 @@ def round_detail(request, pk):
     user = request.user
     round_ = round_get_for(user, pk)
     context = {"round": round_, "in_window": _in_application_window(round_)}
-    if sees_everything(user):
+    if user.has_perm("sites.view_screening_summary"):
         context["summary"] = [
             {**row, "usage": QuotaUsage(slots=row["slots"], limit=row["limit"], recommended=row["recommended"])}
             for row in screening_summary(round_=round_)

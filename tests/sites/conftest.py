@@ -15,6 +15,15 @@ def attach_material(application, user, *, title="申报材料"):
     return services.application_add_material(actor=user, application_id=application.pk, title=title, uploaded_file=upload)
 
 
+def submitted_in(round_, jurisdiction, actor):
+    """A new unit of `jurisdiction` applies through the services (created, material, submitted) by `actor`."""
+    org = f.OrganizationFactory(jurisdiction=jurisdiction)
+    app = services.application_create(actor=actor, round_id=round_.pk, organization_id=org.pk,
+                                      summary="情况", contact_name="李四", contact_phone="13800000000")
+    attach_material(app, actor)
+    return services.application_submit(actor=actor, application_id=app.pk)
+
+
 def application_in(round_, jurisdiction, state):
     """An application of a new unit of `jurisdiction` already in `state` (made directly: for reads)."""
     reason = "材料不全" if state == ApplicationState.REJECTED else ""

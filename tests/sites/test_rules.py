@@ -38,6 +38,7 @@ TABLE = [
     ("sites.withdraw_application", "submitted", {"county_user", "org_user"}),  # the county filed it itself
     ("sites.screen_application", "submitted", {"county_user"}),
     ("sites.view_screening_usage", "submitted", {"admin", "municipal", "leading", "county_user"}),
+    ("sites.view_screening_summary", "round", {"admin", "municipal", "leading"}),
     ("sites.manage_round", "round", {"admin", "municipal"}),
     ("sites.manage_designation", None, {"admin", "municipal"}),
     ("sites.manage_places", None, {"admin", "municipal"}),

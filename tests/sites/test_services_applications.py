@@ -14,20 +14,12 @@ from sites.enums import ApplicationState
 from sites.models import Application
 from sites.services import applications as application_services
 from tests import factories as f
-from tests.sites.conftest import attach_material
-
-
-def _submitted(round_, jurisdiction, actor):
-    org = f.OrganizationFactory(jurisdiction=jurisdiction)
-    app = services.application_create(actor=actor, round_id=round_.pk, organization_id=org.pk,
-                                      summary="情况", contact_name="李四", contact_phone="13800000000")
-    attach_material(app, actor)
-    return services.application_submit(actor=actor, application_id=app.pk)
+from tests.sites.conftest import attach_material, submitted_in
 
 
 def test_recommend_refuses_past_ratio(open_round, county_user, county):
     # R2: quota 2 at 2:1 → at most 4 recommended.
-    apps = [_submitted(open_round, county, county_user) for _ in range(5)]
+    apps = [submitted_in(open_round, county, county_user) for _ in range(5)]
     for app in apps[:4]:
         services.application_recommend(actor=county_user, application_id=app.pk)
     with pytest.raises(DomainError) as exc:
@@ -40,7 +32,7 @@ def test_recommend_refuses_past_ratio(open_round, county_user, county):
 
 
 def test_transitions_are_audited(open_round, county_user, county):
-    app = _submitted(open_round, county, county_user)
+    app = submitted_in(open_round, county, county_user)
     services.application_reject(actor=county_user, application_id=app.pk, reason="材料不全")
     entries = list(AuditEntry.objects.filter(object_id=str(app.pk)).values_list("action", "from_state", "to_state", "reason"))
     assert entries == [
@@ -52,21 +44,21 @@ def test_transitions_are_audited(open_round, county_user, county):
 
 
 def test_reject_requires_reason(open_round, county_user, county):
-    app = _submitted(open_round, county, county_user)
+    app = submitted_in(open_round, county, county_user)
     with pytest.raises(DomainError) as exc:
         services.application_reject(actor=county_user, application_id=app.pk, reason="  ")
     assert (exc.value.code, exc.value.field, str(exc.value)) == ("reason_required", "reason", "不推荐时必须填写理由。")
 
 
 def test_neighbouring_county_cannot_recommend(open_round, county_user, other_county_user, county):
-    app = _submitted(open_round, county, county_user)
+    app = submitted_in(open_round, county, county_user)
     with pytest.raises(NotPermitted) as exc:
         services.application_recommend(actor=other_county_user, application_id=app.pk)
     assert exc.value.code == "forbidden"
 
 
 def test_illegal_transition_refused(open_round, county_user, county):
-    app = _submitted(open_round, county, county_user)
+    app = submitted_in(open_round, county, county_user)
     services.application_reject(actor=county_user, application_id=app.pk, reason="不符合条件")
     with pytest.raises(InvalidTransition) as exc:
         services.application_recommend(actor=county_user, application_id=app.pk)
@@ -88,7 +80,7 @@ def test_county_office_cannot_withdraw_a_units_own_application(open_round, count
 
 
 def test_county_office_withdraws_what_it_filed(open_round, county_user, county):
-    app = _submitted(open_round, county, county_user)
+    app = submitted_in(open_round, county, county_user)
     services.application_withdraw(actor=county_user, application_id=app.pk)
     app.refresh_from_db()
     assert app.state == ApplicationState.WITHDRAWN
@@ -97,7 +89,7 @@ def test_county_office_withdraws_what_it_filed(open_round, county_user, county):
 def test_screening_goes_on_after_applications_close_until_its_deadline(open_round, county_user, county, municipal):
     import time_machine
 
-    app = _submitted(open_round, county, county_user)
+    app = submitted_in(open_round, county, county_user)
     services.round_set_status(actor=municipal, round_id=open_round.pk, status="closed")
     services.application_recommend(actor=county_user, application_id=app.pk)
     app.refresh_from_db()

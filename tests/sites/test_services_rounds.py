@@ -8,23 +8,14 @@ from qujing_disclosure.core.models import AuditEntry
 from sites import services
 from sites.enums import RoundStatus
 from sites.models import Round
-from tests import factories as f
-from tests.sites.conftest import attach_material
+from tests.sites.conftest import submitted_in
 
 pytestmark = pytest.mark.django_db
 
 
-def _submitted(round_, jurisdiction, actor):
-    org = f.OrganizationFactory(jurisdiction=jurisdiction)
-    app = services.application_create(actor=actor, round_id=round_.pk, organization_id=org.pk,
-                                      summary="情况", contact_name="李四", contact_phone="13800000000")
-    attach_material(app, actor)
-    return services.application_submit(actor=actor, application_id=app.pk)
-
-
 def test_quota_cannot_fall_below_recommendations(open_round, county_user, county, municipal):
     # R2: with 3 recommended at 2:1, the quota may drop to 2 (limit 4) but not to 1 (limit 2).
-    for app in [_submitted(open_round, county, county_user) for _ in range(3)]:
+    for app in [submitted_in(open_round, county, county_user) for _ in range(3)]:
         services.application_recommend(actor=county_user, application_id=app.pk)
     services.quota_set(actor=municipal, round_id=open_round.pk, jurisdiction_id=county.pk, slots=2)
     with pytest.raises(DomainError) as exc:
