@@ -52,6 +52,7 @@ def organization_list_for(user: User | None) -> QuerySet[Organization]:
 
 
 def organization_get_for(user: User | None, pk: int) -> Organization:
+    """One unit the user may read, or 404."""
     return get_object_or_404(organization_list_for(user), pk=pk)
 
 
@@ -76,6 +77,7 @@ def round_list_for(user: User | None) -> QuerySet[Round]:
 
 
 def round_get_for(user: User | None, pk: int) -> Round:
+    """One round the user may read (a draft only for staff), or 404."""
     return get_object_or_404(round_list_for(user), pk=pk)
 
 
@@ -289,6 +291,7 @@ def designation_list_for(user: User | None = None) -> QuerySet[Designation]:
 
 
 def designation_get_for(user: User | None, pk: int) -> Designation:
+    """One site, active or revoked (public), or 404."""
     return get_object_or_404(designation_list_for(user), pk=pk)
 
 
