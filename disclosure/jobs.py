@@ -31,7 +31,6 @@ from .enums import (
     FindingKind,
     ItemState,
     ReminderKind,
-    TimeType,
 )
 from .models import CatalogueEntry, Exemption, Feedback, Finding, Item, Reminder
 from .selectors import feedback_with_deadlines

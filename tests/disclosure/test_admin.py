@@ -8,13 +8,14 @@ from tests.disclosure import factories as df
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("who", ["municipal", "admin"])
 @pytest.mark.parametrize("model", ["category", "carrier", "catalogueentry", "item", "exemption", "feedback",
                                    "satisfactionrating", "finding", "rectification", "reminder"])
-def test_admin_changelists_for_municipal_only(client, municipal, county_user, entry, model):
+def test_admin_changelists_for_municipal_only(request, client, county_user, entry, model, who):
     df.ItemFactory(entry=entry)
     df.ExemptionFactory(organization=entry.organization)
     url = reverse(f"admin:disclosure_{model}_changelist")
-    client.force_login(municipal)
+    client.force_login(request.getfixturevalue(who))
     assert client.get(url).status_code == 200
     client.force_login(county_user)
     assert client.get(url).status_code in (302, 403)
@@ -77,6 +78,32 @@ def test_municipal_office_staff_reach_disclosure_admin_pages(client, municipal, 
     # Nothing official is deleted; only categories are added here.
     assert client.get(reverse(f"admin:disclosure_{model}_add")).status_code == (200 if model == "category" else 403)
     assert client.get(reverse(f"admin:disclosure_{model}_delete", args=[admin_world[model].pk])).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", MODELS)
+def test_a_superuser_reaches_disclosure_admin_pages_like_the_office(client, admin, admin_world, model):
+    """A superuser is the municipal office with admin rights: the same pages, nothing official deleted."""
+    client.force_login(admin)
+    assert client.get(reverse(f"admin:disclosure_{model}_changelist")).status_code == 200
+    assert client.get(reverse(f"admin:disclosure_{model}_change", args=[admin_world[model].pk])).status_code == 200
+    assert client.get(reverse(f"admin:disclosure_{model}_delete", args=[admin_world[model].pk])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_category_edits_in_the_admin_go_through_the_service_with_old_and_new_values(client, municipal, entry):
+    from qujing_disclosure.core.audit import history_for
+
+    category = entry.category
+    client.force_login(municipal)
+    response = client.post(reverse("admin:disclosure_category_change", args=[category.pk]),
+                           {"name": category.name, "code": category.code, "description": category.description, "sort_order": 7,
+                            "is_active": "on"})
+    assert response.status_code == 302
+    category.refresh_from_db()
+    assert category.sort_order == 7
+    assert [(e.action, e.actor, e.data["changes"]) for e in history_for(category)] == [
+        ("disclosure.category.update", municipal, {"sort_order": {"old": 1, "new": 7}})]
 
 
 @pytest.mark.django_db

@@ -1,18 +1,23 @@
-"""Property-based tests of the pure date logic (R16 window, R17 display), across month and year ends."""
+"""Property-based tests of the pure date logic (R16 window, R17 display, window reminders), across month
+and year ends."""
 import datetime
 
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from disclosure import dates
 from disclosure.enums import Cadence
+from tests.disclosure.helpers import D, window_reminder_expected
+
 
 days = st.dates(min_value=datetime.date(2000, 1, 1), max_value=datetime.date(2099, 12, 31))
-# Days around month and year ends, where off-by-one errors live.
+
+
 month_edges = st.builds(
     lambda d, k: d.replace(day=1) - datetime.timedelta(days=k) if k >= 0 else d.replace(day=1) + datetime.timedelta(days=-k),
     days, st.integers(-3, 3),
 )
+
+
 any_day = st.one_of(days, month_edges)
 
 
@@ -110,3 +115,28 @@ def test_cadences():
     assert not dates.entry_due_in(Cadence.QUARTERLY, datetime.date(2026, 5, 1))
     assert not dates.entry_due_in(Cadence.AS_NEEDED, datetime.date(2026, 1, 1))
     assert dates.next_valid_publish_date(datetime.date(2026, 12, 11)) == datetime.date(2027, 1, 1)
+
+
+# --- window reminders: from the 25th (opening) and from the 8th to the 10th (closing) ------------
+
+
+reminder_days = st.dates(min_value=D(2000, 1, 1), max_value=D(2099, 12, 31))
+
+
+reminder_month_edges = st.builds(lambda d, k: d.replace(day=1) + datetime.timedelta(days=k), reminder_days, st.integers(-8, 12))
+
+
+reminder_day = st.one_of(reminder_days, reminder_month_edges)
+
+
+@given(reminder_day)
+def test_window_reminder_days_property(day):
+    assert dates.window_reminder(day) == window_reminder_expected(day)
+
+
+def test_window_reminder_crosses_the_year_end():
+    assert dates.window_reminder(D(2026, 12, 31)) == ("opening", D(2027, 1, 1))
+    assert dates.window_reminder(D(2027, 2, 28)) == ("opening", D(2027, 3, 1))
+    assert dates.window_reminder(D(2028, 2, 29)) == ("opening", D(2028, 3, 1))
+    assert dates.window_reminder(D(2027, 1, 10)) == ("closing", D(2027, 1, 1))
+    assert [dates.window_reminder(D(2027, 1, n)) for n in (1, 7, 11, 24)] == [None] * 4

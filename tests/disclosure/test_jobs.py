@@ -1,29 +1,33 @@
-"""Beat jobs (R14–R17, R20): set-based, idempotent, judged in China time across month and year ends."""
+"""Beat jobs (R11, R14–R18, R20): set-based, idempotent, judged in China time across month and year ends;
+their texts are stored with a code and shown in the reader's language."""
 import datetime
 import threading
 from io import StringIO
-from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from disclosure import jobs, tasks
+from disclosure import dates, jobs, services, tasks
 from disclosure.enums import (
     Cadence,
     ExemptionState,
+    FeedbackState,
     FindingKind,
+    FindingState,
     ItemState,
     ReminderKind,
     TimeType,
 )
 from disclosure.models import Finding, Item, Reminder
+from qujing_disclosure.core.audit import history_for
 from qujing_disclosure.core.models import AuditEntry
+from tests import factories as f
 from tests.disclosure import factories as df
-
-D = datetime.date
-SH = ZoneInfo("Asia/Shanghai")
+from tests.disclosure.helpers import D, SH, window_reminder_expected
 
 
 def approved(entry, publish_on, **kw):
@@ -35,6 +39,8 @@ def audit_count(action):
 
 
 # --- publish -----------------------------------------------------------------------
+
+
 @pytest.mark.django_db
 def test_publish_job_publishes_due_items_on_window_day_and_is_idempotent(entry):
     due = approved(entry, D(2026, 6, 3))
@@ -77,7 +83,26 @@ def test_publish_job_in_china_time_just_after_midnight(entry):
         assert jobs.publish_due_items().ids == [item.pk]
 
 
+@pytest.mark.django_db
+def test_job_audit_rows_read_like_any_other(entry):
+    import uuid
+
+    from qujing_disclosure.core.audit import history_for
+
+    first, second = approved(entry, D(2026, 6, 3)), approved(entry, D(2026, 6, 1))
+    jobs.publish_due_items(today=D(2026, 6, 5))
+    rows = [list(history_for(item)) for item in (first, second)]
+    assert [[(e.action, e.actor, e.from_state, e.to_state, e.data) for e in r] for r in rows] == [
+        [("disclosure.item.publish", None, "approved", "published",
+          {"changes": {"published_on": {"old": None, "new": "2026-06-05"}}})],
+    ] * 2
+    assert isinstance(rows[0][0].batch, uuid.UUID)
+    assert rows[0][0].batch == rows[1][0].batch  # one batch per run
+
+
 # --- archive -----------------------------------------------------------------------
+
+
 @pytest.mark.django_db
 def test_r17_archive_job_never_before_15_days(entry):
     ended = df.published_item(D(2026, 6, 1), entry=entry, display_until=D(2026, 6, 16))
@@ -111,6 +136,8 @@ def test_r15_superseded_long_term_item_is_archived_after_15_days(entry):
 
 
 # --- the 11th check ------------------------------------------------------------------
+
+
 @pytest.mark.django_db
 def test_r16_check_on_11th_records_finding_for_missed_entry_once(org, entry):
     on_time_entry = df.EntryFactory(organization=org)
@@ -146,7 +173,23 @@ def test_check_ignores_entries_created_after_month_start(org):
     assert jobs.check_missed_entries(today=D(2026, 6, 11)).ids == []
 
 
+@pytest.mark.django_db
+def test_job_finding_stores_code_params_and_chinese_text(missed, entry):
+    assert (missed.text_code, missed.text_params) == ("missed_entry", {"title": entry.title, "month": "2026-06"})
+    assert missed.description == f"目录条目“{entry.title}”2026-06应在1—10日公开，窗口内未公开任何事项（R16）。"
+    with translation.override("en"):
+        assert missed.text.startswith(f"Catalogue entry “{entry.title}” should have been disclosed")
+        # Stored in the source language whatever language the job ran in.
+        jobs.check_missed_entries(today=D(2026, 7, 11))
+    july = Finding.objects.get(entry=entry, period=D(2026, 7, 1))
+    assert july.description == f"目录条目“{entry.title}”2026-07应在1—10日公开，窗口内未公开任何事项（R16）。"
+    with translation.override("zh-hans"):
+        assert missed.text == missed.description
+
+
 # --- reminders -----------------------------------------------------------------------
+
+
 @pytest.mark.django_db
 def test_window_reminders_on_25th_and_8th_only_when_not_scheduled(org, entry, other_org):
     scheduled_entry = df.EntryFactory(organization=other_org)
@@ -165,6 +208,80 @@ def test_window_reminders_on_25th_and_8th_only_when_not_scheduled(org, entry, ot
     assert closing.count == 2
 
 
+def _reminders():
+    return sorted(Reminder.objects.values_list("organization_id", "kind", "period"))
+
+
+@pytest.mark.django_db
+def test_running_every_day_across_the_year_end_sends_each_reminder_once(org, entry):
+    day = D(2026, 12, 20)
+    while day <= D(2027, 1, 15):
+        jobs.send_window_reminders(today=day)
+        day += datetime.timedelta(days=1)
+    assert _reminders() == [(org.pk, ReminderKind.WINDOW_CLOSING, D(2027, 1, 1)),
+                            (org.pk, ReminderKind.WINDOW_OPENING, D(2027, 1, 1))]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("missed,caught_up,kind,period", [
+    ((D(2026, 12, 25), D(2026, 12, 26)), D(2026, 12, 31), ReminderKind.WINDOW_OPENING, D(2027, 1, 1)),
+    ((D(2027, 2, 25),), D(2027, 2, 28), ReminderKind.WINDOW_OPENING, D(2027, 3, 1)),
+    ((D(2027, 1, 8),), D(2027, 1, 9), ReminderKind.WINDOW_CLOSING, D(2027, 1, 1)),
+    ((D(2027, 1, 8), D(2027, 1, 9)), D(2027, 1, 10), ReminderKind.WINDOW_CLOSING, D(2027, 1, 1)),
+])
+def test_a_lost_run_is_caught_up_later_in_the_range(org, entry, missed, caught_up, kind, period):
+    result = jobs.send_window_reminders(today=caught_up)
+    assert result.count == 1
+    assert _reminders() == [(org.pk, kind, period)]
+    assert jobs.send_window_reminders(today=caught_up).ids == []
+
+
+@pytest.mark.django_db
+def test_nothing_after_the_window_has_closed_or_before_the_ranges(org, entry):
+    for day in (D(2027, 1, 11), D(2027, 1, 24), D(2027, 1, 1), D(2027, 1, 7)):
+        assert jobs.send_window_reminders(today=day).ids == []
+    assert _reminders() == []
+
+
+@pytest.mark.django_db
+def test_an_organisation_that_scheduled_in_time_is_not_reminded_later(org, entry, other_org, other_entry):
+    jobs.send_window_reminders(today=D(2026, 12, 25))
+    df.ItemFactory(entry=other_entry, state=ItemState.APPROVED, publish_on=D(2027, 1, 4))
+    jobs.send_window_reminders(today=D(2027, 1, 8))
+    assert _reminders() == sorted([
+        (org.pk, ReminderKind.WINDOW_OPENING, D(2027, 1, 1)), (other_org.pk, ReminderKind.WINDOW_OPENING, D(2027, 1, 1)),
+        (org.pk, ReminderKind.WINDOW_CLOSING, D(2027, 1, 1)),
+    ])
+
+
+@pytest.mark.django_db
+def test_dry_run_in_the_range_reports_only_organisations_not_yet_reminded(org, entry, other_org, other_entry):
+    jobs.send_window_reminders(today=D(2026, 12, 25))
+    assert jobs.send_window_reminders(today=D(2026, 12, 27), dry_run=True).ids == []
+
+
+run_starts = st.dates(min_value=D(2025, 1, 1), max_value=D(2030, 12, 31)).map(
+    lambda d: d.replace(day=1) - datetime.timedelta(days=d.day % 12))  # near month (and year) ends
+
+
+@pytest.mark.django_db
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(start=run_starts, runs=st.lists(st.booleans(), min_size=1, max_size=45))
+def test_reminders_once_per_window_and_kind_whatever_days_the_job_runs(org, entry, start, runs):
+    Reminder.objects.all().delete()  # each example starts afresh (the examples share one test transaction)
+    expected = set()
+    for offset, runs_today in enumerate(runs):
+        day = start + datetime.timedelta(days=offset)
+        if not runs_today:
+            continue
+        jobs.send_window_reminders(today=day)
+        due = window_reminder_expected(day)
+        if due:
+            kind = ReminderKind.WINDOW_OPENING if due[0] == "opening" else ReminderKind.WINDOW_CLOSING
+            expected.add((org.pk, kind, due[1]))
+    assert _reminders() == sorted(expected)
+
+
 @pytest.mark.django_db
 def test_r11_exemption_review_reminders_once(org):
     approved_on = D(2026, 1, 5)
@@ -178,6 +295,8 @@ def test_r11_exemption_review_reminders_once(org):
 
 
 # --- commands and tasks ----------------------------------------------------------------
+
+
 @pytest.mark.django_db
 def test_dry_run_command_changes_nothing(entry):
     item = approved(entry, D(2026, 6, 3))
@@ -230,6 +349,8 @@ def test_prompt_item_is_published_on_commit_after_review(org, county_user):
 
 
 # --- PostgreSQL: two runs at once ---------------------------------------------------------
+
+
 def _run_in_threads(func, n=4):
     errors = []
     barrier = threading.Barrier(n)
@@ -282,26 +403,22 @@ def test_missed_check_and_reminders_in_parallel_record_once(org, other_org):
     assert audit_count("disclosure.reminder.create") == 2
 
 
-@pytest.mark.django_db
-def test_job_audit_rows_read_like_any_other(entry):
-    import uuid
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_catch_up_runs_on_different_days_at_once_remind_once(org, other_org):
+    import itertools
 
-    from qujing_disclosure.core.audit import history_for
 
-    first, second = approved(entry, D(2026, 6, 3)), approved(entry, D(2026, 6, 1))
-    jobs.publish_due_items(today=D(2026, 6, 5))
-    rows = [list(history_for(item)) for item in (first, second)]
-    assert [[(e.action, e.actor, e.from_state, e.to_state, e.data) for e in r] for r in rows] == [
-        [("disclosure.item.publish", None, "approved", "published",
-          {"changes": {"published_on": {"old": None, "new": "2026-06-05"}}})],
-    ] * 2
-    assert isinstance(rows[0][0].batch, uuid.UUID)
-    assert rows[0][0].batch == rows[1][0].batch  # one batch per run
+    for o in (org, other_org):
+        df.EntryFactory(organization=o)
+    reminder_days = itertools.cycle([D(2026, 6, 26), D(2026, 6, 27), D(2026, 6, 30), D(2026, 6, 28)])
+    _run_in_threads(lambda: jobs.send_window_reminders(today=next(reminder_days)))
+    assert sorted(Reminder.objects.values_list("organization_id", "kind", "period")) == sorted(
+        [(org.pk, ReminderKind.WINDOW_OPENING, D(2026, 7, 1)), (other_org.pk, ReminderKind.WINDOW_OPENING, D(2026, 7, 1))])
 
 
 # --- the window and display rules at job level, property-based ------------------------------
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+
 
 job_days = st.dates(min_value=D(2025, 1, 1), max_value=D(2030, 12, 31)).flatmap(
     lambda d: st.sampled_from([d, d.replace(day=1) - datetime.timedelta(days=1), d.replace(day=1), d.replace(day=10),
@@ -336,6 +453,8 @@ def test_r17_archive_job_property(entry, published_on, length, age):
 
 
 # --- overdue feedback → finding (R18, R20) ----------------------------------------------------
+
+
 def feedback(organization, received_on, **kw):
     return df.FeedbackFactory(organization=organization, received_on=received_on, **kw)
 
@@ -443,6 +562,17 @@ def test_r18_overdue_feedback_dry_run_changes_nothing(org):
     assert "would change 1" in out.getvalue()
     assert f"ids: {late.pk}" in out.getvalue()
     assert Finding.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_overdue_feedback_finding_in_english(org):
+    df.FeedbackFactory(organization=org, received_on=D(2026, 6, 1))
+    jobs.record_overdue_feedback(today=D(2026, 6, 12))
+    finding = Finding.objects.get(kind="feedback_overdue")
+    assert finding.text_code == "feedback_unanswered"
+    assert "逾期未答复（R18）" in finding.description
+    with translation.override("en"):
+        assert finding.text.startswith("Feedback received on 2026-06-01 had to be answered within 5 working days")
 
 
 @pytest.mark.postgres

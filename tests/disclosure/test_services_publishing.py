@@ -1,10 +1,6 @@
 """services.publishing: the one way items go on display (R14 step 2, R16), shared by the organisation's
 "publish now" and the publish job, with superseding (R15) and the same audit record either way."""
-import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
 
 from disclosure import jobs, services
 from disclosure.enums import ItemState, TimeType
@@ -12,13 +8,24 @@ from disclosure.models import Item
 from qujing_disclosure.core.audit import history_for
 from qujing_disclosure.core.errors import DomainError
 from tests.disclosure import factories as df
-
-D = datetime.date
-SH = ZoneInfo("Asia/Shanghai")
+from tests.disclosure.helpers import D, approve, at, make_item
 
 
-def at(day, hour=10):
-    return time_machine.travel(datetime.datetime(day.year, day.month, day.day, hour, tzinfo=SH), tick=False)
+@pytest.mark.django_db
+def test_r16_manual_publish_refused_outside_window(org_user, county_user, entry):
+    with at(D(2026, 5, 20)):
+        item = make_item(org_user, entry)
+        approve(item, org_user, county_user)
+    with at(D(2026, 6, 11)):
+        with pytest.raises(DomainError) as exc:
+            services.item_publish(actor=org_user, item_id=item.pk)
+    assert (exc.value.rule, exc.value.code) == ("R16", "outside_window")
+    assert "2026-07-01" in str(exc.value)
+    with at(D(2026, 7, 1)):
+        item = services.item_publish(actor=org_user, item_id=item.pk)
+    assert item.state == ItemState.PUBLISHED
+    assert item.published_on == D(2026, 7, 1)
+    assert item.on_time is False
 
 
 def approved_through_services(org_user, county_user, entry, **kw):

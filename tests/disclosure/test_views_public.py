@@ -1,37 +1,19 @@
-"""Public pages and public API: external items on display only (R13), feedback (R18), satisfaction (R19)."""
+"""Public pages: an organisation's catalogue and external items on display only (R13), feedback with
+receipt codes (R18), satisfaction ratings (R19); forms rate-limited and honeypot-protected."""
 import datetime
-import re
+import html
 
 import pytest
-from django.core.cache import cache
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from disclosure.enums import FeedbackState, ItemState, Scope
-from disclosure.models import Attachment, Feedback, SatisfactionRating
+from disclosure import services
+from disclosure.enums import Field, Scope, TimeType
+from disclosure.models import Feedback, SatisfactionRating
 from tests.disclosure import factories as df
-
-D = datetime.date
-
-
-@pytest.fixture(autouse=True)
-def _clear_ratelimit_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def shown(org, entry):
-    internal_entry = df.EntryFactory(organization=org, scope=Scope.INTERNAL, forms=["meeting"], title="党员大会")
-    return {
-        "external": df.published_item(D(2026, 11, 3), entry=entry, title="对外公开：党费收缴情况"),
-        "internal": df.published_item(D(2026, 11, 3), entry=internal_entry, scope=Scope.INTERNAL, title="对内公开：组织生活会"),
-        "draft": df.ItemFactory(entry=entry, title="草稿事项"),
-        "approved": df.ItemFactory(entry=entry, state=ItemState.APPROVED, title="待发布事项"),
-        "archived": df.ItemFactory(entry=entry, state=ItemState.ARCHIVED, published_on=D(2026, 1, 2), title="已归档事项"),
-    }
+from tests.disclosure.helpers import D, entry_row
 
 
 @pytest.mark.django_db
@@ -40,31 +22,6 @@ def test_r13_public_page_shows_external_items_on_display_only(client, org, shown
     assert "对外公开：党费收缴情况" in body
     for hidden in ("对内公开：组织生活会", "党员大会", "草稿事项", "待发布事项", "已归档事项"):
         assert hidden not in body
-
-
-@pytest.mark.django_db
-def test_r13_public_api_never_returns_internal_items(client, org, shown):
-    response = client.get("/api/v1/disclosure/public/items/", {"organization": org.pk})
-    assert response.status_code == 200
-    assert [row["title"] for row in response.json()["results"]] == ["对外公开：党费收缴情况"]
-    assert client.get(f"/api/v1/disclosure/public/items/{shown['internal'].pk}/").status_code == 404
-    assert client.get(f"/api/v1/disclosure/public/items/{shown['draft'].pk}/").status_code == 404
-    catalogue = client.get("/api/v1/disclosure/public/catalogue/", {"organization": org.pk}).json()["results"]
-    assert "党员大会" not in [row["title"] for row in catalogue]
-
-
-@pytest.mark.django_db
-def test_r13_attachment_of_external_item_is_public_internal_is_not(client, shown, org_user):
-    def attach(item, name):
-        return Attachment.objects.create(item=item, title=name, file=SimpleUploadedFile(name, b"%PDF-1.4 x"),
-                                         uploaded_by=org_user)
-
-    public = attach(shown["external"], "public.pdf")
-    private = attach(shown["internal"], "private.pdf")
-    assert client.get(public.file.url).status_code == 200
-    assert client.get(private.file.url).status_code == 404
-    client.force_login(org_user)
-    assert client.get(private.file.url).status_code == 200
 
 
 @pytest.mark.django_db
@@ -82,6 +39,47 @@ def test_public_page_query_count_is_constant(client, org, entry, django_assert_m
     for _i in range(25):
         df.published_item(D(2026, 11, 3), entry=df.EntryFactory(organization=org))
     assert count() == few
+
+
+@pytest.mark.django_db
+def test_public_index_lists_organisations(client, org, shown):
+    body = client.get(reverse("disclosure_public:index")).content.decode()
+    assert org.name in body
+
+
+@pytest.mark.django_db
+def test_public_page_shows_the_real_end(client, org, late):
+    body = client.get(reverse("disclosure_public:organization", args=[org.pk])).content.decode()
+    meta = body.split(f'id="item-{late.pk}"', 1)[1].split('class="meta"', 1)[1].split("</p>", 1)[0]
+    assert "公开日期 2026-06-12" in meta and "公开至 2026-06-27" in meta
+    assert "2026-06-17" not in meta
+
+
+@pytest.mark.django_db
+def test_public_catalogue_shows_field_and_carriers_in_use(client, org, service_entry):
+    row = entry_row(client.get(reverse("disclosure_public:organization", args=[org.pk])).content.decode(), service_entry)
+    assert "办事公开" in row
+    assert "办公楼大厅公开栏" in row and "党群服务中心信息岛" in row
+    assert "旧公开栏" not in row  # a retired carrier is not where to look
+
+
+@pytest.mark.django_db
+def test_public_page_query_count_stays_constant_with_entries_and_carriers(client, org, service_entry):
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("disclosure_public:organization", args=[org.pk])).status_code == 200
+        return len(ctx.captured_queries)
+
+    df.published_item(D(2026, 11, 3), entry=service_entry)
+    few = count()
+    for n in range(8):
+        entry = df.EntryFactory(organization=org, field=Field.GOVERNMENT)
+        entry.carriers.set([df.CarrierFactory(organization=org, name=f"公开栏{n}")])
+        df.published_item(D(2026, 11, 3), entry=entry)
+    assert count() == few
+
+
+# --- R18 feedback ----------------------------------------------------------------------
 
 
 @pytest.mark.django_db
@@ -128,6 +126,53 @@ def test_unknown_feedback_code_is_404(client):
     assert client.get(reverse("disclosure_public:feedback", args=["NOSUCHCODE12"])).status_code == 404
 
 
+MESSAGE = "该公开事项已不在公开期内，不能再针对它提意见建议；您填写的内容已保留，可以直接向本单位提交。"
+
+
+def _post(client, org, **data):
+    return client.post(reverse("disclosure_public:feedback_create", args=[org.pk]), {"website": "", **data})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("which", ["archived", "internal", "other_org"])
+def test_feedback_on_an_item_not_on_display_shows_a_visible_error_and_keeps_the_text(client, org, entry, archived,
+                                                                                      other_org, which):
+    item = {
+        "archived": archived,
+        "internal": df.published_item(D(2026, 11, 3), entry=df.EntryFactory(organization=org, scope=Scope.INTERNAL,
+                                                                             forms=["meeting"]), scope=Scope.INTERNAL),
+        "other_org": df.published_item(D(2026, 11, 3), entry=df.EntryFactory(organization=other_org)),
+    }[which]
+    response = _post(client, org, content="建议延长公示时间<b>", name="王先生", item=item.pk)
+    assert response.status_code == 400
+    body = response.content.decode()
+    alert = body.split('<div class="msg error" role="alert">', 1)[1].split("</div>", 1)[0]
+    assert MESSAGE in html.unescape(alert)
+    assert "建议延长公示时间&lt;b&gt;</textarea>" in body
+    assert 'value="王先生"' in body
+    assert '<input type="hidden" name="item" id="id_item">' in body  # the next submit goes to the unit itself
+    assert Feedback.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_resubmitting_sends_the_feedback_to_the_organisation(client, org, archived):
+    _post(client, org, content="建议延长公示时间", item=archived.pk)
+    response = _post(client, org, content="建议延长公示时间", item="")
+    assert response.status_code == 302
+    feedback = Feedback.objects.get()
+    assert (feedback.organization_id, feedback.item_id, feedback.content) == (org.pk, None, "建议延长公示时间")
+
+
+@pytest.mark.django_db
+def test_feedback_on_an_item_on_display_still_names_the_item(client, org, entry):
+    shown = df.published_item(D(2026, 11, 3), entry=entry)
+    assert _post(client, org, content="很好", item=shown.pk).status_code == 302
+    assert Feedback.objects.get().item_id == shown.pk
+
+
+# --- R19 satisfaction ------------------------------------------------------------------
+
+
 @pytest.mark.django_db
 def test_r19_rating_once_per_phone_per_month(client, org):
     url = reverse("disclosure_public:rating_create", args=[org.pk])
@@ -148,45 +193,9 @@ def test_r19_rating_per_client_limit_bounds_invented_numbers(client, org):
     assert SatisfactionRating.objects.count() == 3
 
 
-@pytest.mark.django_db
-def test_public_feedback_api_create_and_read_by_code(client, org, shown):
-    response = client.post("/api/v1/disclosure/public/feedback/",
-                           {"organization": org.pk, "item": shown["external"].pk, "content": "建议"},
-                           content_type="application/json")
-    assert response.status_code == 201
-    code = response.json()["code"]
-    assert re.fullmatch(r"[A-Z2-9]{12}", code)
-    read = client.get(f"/api/v1/disclosure/public/feedback/{code}/").json()
-    assert (read["state"], read["content"]) == (FeedbackState.RECEIVED, "建议")
-    internal = client.post("/api/v1/disclosure/public/feedback/",
-                           {"organization": org.pk, "item": shown["internal"].pk, "content": "x"},
-                           content_type="application/json")
-    assert internal.status_code == 400
-    assert "item" in internal.json()
-    bot = client.post("/api/v1/disclosure/public/feedback/", {"organization": org.pk, "content": "x", "website": "y"},
-                      content_type="application/json")
-    assert bot.status_code == 400
-    assert Feedback.objects.count() == 1
+# --- R15: a repeated series on the public page -----------------------------------------
 
 
-@pytest.mark.django_db
-def test_public_rating_api(client, org):
-    ok = client.post("/api/v1/disclosure/public/ratings/", {"organization": org.pk, "rating": "basic",
-                                                            "phone": "13908740000"}, content_type="application/json")
-    assert ok.status_code == 201
-    again = client.post("/api/v1/disclosure/public/ratings/", {"organization": org.pk, "rating": "basic",
-                                                               "phone": "13908740000"}, content_type="application/json")
-    assert again.status_code == 400
-    assert "phone" in again.json()
-
-
-@pytest.mark.django_db
-def test_public_index_lists_organisations(client, org, shown):
-    body = client.get(reverse("disclosure_public:index")).content.decode()
-    assert org.name in body
-
-
-# --- R15: a repeated series on the public page -----------------------------------------------------
 @pytest.mark.django_db
 def test_public_item_shows_its_series_members_on_display_only(client, org, entry):
     from disclosure.enums import TimeType
