@@ -1,11 +1,14 @@
 """Factories and helpers for the evaluation tests."""
 import datetime
 from decimal import Decimal
+from io import BytesIO
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from openpyxl import load_workbook
 
-from evaluation import services
+from evaluation import exports, services
 from evaluation.enums import InspectionKind, InspectionRating
 from evaluation.models import Inspection
 from qujing_disclosure.core.models import Role
@@ -86,3 +89,72 @@ def disclosure_history(organization, today):
     for index, rating in enumerate(["satisfied", "satisfied", "satisfied", "basic", "dissatisfied"]):
         SatisfactionRating.objects.create(organization=organization, jurisdiction=organization.jurisdiction, month=months_ago(1),
                                           rating=rating, voter_hash=f"{organization.pk}-{index}")
+
+
+def satisfaction_criterion(round_):
+    return round_.evaluation_table.criteria.get(name="群众满意度")
+
+
+SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
+
+
+def open_publicity(eval_round, candidate, municipal, panel, days=7):
+    listed_round(eval_round, candidate, municipal, evaluators=panel[:2])
+    today = timezone.localdate()
+    return services.publicity_open(actor=municipal, round_id=eval_round.pk, starts_on=today, ends_on=today + datetime.timedelta(days=days - 1))
+
+
+MID_JUNE = datetime.date(2026, 6, 15)
+
+
+RESULTS_URL = "/portal/evaluation/results/"
+
+
+def login_as(client, request, role):
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    return client
+
+
+def staff_sheet(team):
+    buffer = BytesIO()
+    exports.team_scoresheet_workbook(team).save(buffer)
+    buffer.seek(0)
+    return load_workbook(buffer)
+
+
+METHOD_OF = {"组织领导": "听汇报", "制度建设": "查资料", "公开内容": "查资料", "公开形式": "实地察看", "公开程序": "查资料",
+             "公开时间": "查资料", "群众满意度": "民主测评", "特色亮点": "听汇报"}
+
+
+def as_upload(workbook, name="评分表.xlsx"):
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def sheet_rows(workbook):
+    """{(username, criterion name): (points, methods, notes)} of a sheet's data rows."""
+    return {(row[2].value, row[4].value): (row[6].value, row[7].value, row[8].value)
+            for row in workbook["评分表"].iter_rows(min_row=4) if row[0].value is not None}
+
+
+def draft_card(person, candidate, fraction="0.5", notes="草稿说明"):
+    from .factories import full_scores
+
+    assignment = services.assignment_create(actor=None, candidate_id=candidate.pk, evaluator_id=person.pk)
+    services.assignment_declare(actor=person, assignment_id=assignment.pk, conflict=False)
+    scores = full_scores(candidate.round.evaluation_table, fraction)
+    for entry in scores.values():
+        entry["notes"] = notes
+    return services.scorecard_save(actor=person, assignment_id=assignment.pk, scores=scores)
+
+
+def sheet_for(team, user):
+    buffer = BytesIO()
+    exports.team_scoresheet_workbook(team, user).save(buffer)
+    buffer.seek(0)
+    return load_workbook(buffer)
+
+
+ENGLISH = {"、": ", ", "：": ": ", "%(where)s：%(message)s": "%(where)s: %(message)s"}
