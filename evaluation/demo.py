@@ -1,21 +1,25 @@
 """Demo data of evaluation, publicity and award, run after sites.demo by `manage.py load_demo`.
 
-Builds, through the services and with the right actors, a city-level round of this year that went
-through the whole evaluation — default table, two teams, scorecards (some panels of five, so the
-trimmed mean shows), democratic evaluation, inspections, the R10 re-evaluation of every active
-city-level site in the round's jurisdictions (those it has quotas for; all retained: the demo keeps the
-source's figure of 125 active sites, 12 city-level and 113 county-level), the preliminary list, the
-leading group's deliberation — and now stands in publicity with objections in every state (one overdue),
-each received on a day of the publicity. Demo county offices get e-mail addresses, so the notifications
-show on the console.
+Written through the same services and action names as production, with the right actors, at the days
+the story tells (the demo's clock, `_at`): a city-level round of this year that went through the whole
+evaluation — default table, two teams, scorecards (some panels of five, so the trimmed mean shows),
+democratic evaluation, inspections, the R10 re-evaluation of every active city-level site in the round's
+jurisdictions (those it has quotas for; all retained: the demo keeps the source's figure of 125 active
+sites, 12 city-level and 113 county-level), the preliminary list, the leading group's deliberation nine
+days ago — and now stands in a publicity opened eight days ago, with objections in every state (one
+overdue), each received on a day of the publicity. Demo county offices get e-mail addresses, so the
+notifications show on the console.
 The past round in which sites.demo revoked a city-level title gets the evaluation records of that
-revocation (R10): its table, the re-evaluation of the sites of that time with the panel's submitted
-scorecards, the retained ones and the revocation decision (decision number, score, plaque recall).
-These are seeded at their historical dates, without revoking again.
+revocation (R10): its table and team (through the services), the re-evaluation of the sites of that time
+with the panel's submitted scorecards, the retained ones (reevaluation_retain) and the revocation decision
+(decision number, score, plaque recall). That round finished before this system was used, so its candidates
+and cards are seeded at their historical dates, and its title is not revoked a second time: the decision's
+record carries the action and data production writes.
 Also: subsidy payments of the latest city-level sites in their steps, and published case stories.
 And a county-level round for 马龙区 standing in evaluation, so that the demo `evaluator` (沾益区) signs in
 to candidates of their own to declare (R5) and score (R4): two recommended units and a site of the R10
 queue (马龙区's county-level sites only: the round's one quota), each already scored by two other members of the team.
+Rounds and quotas are written through sites' services; applications that ran before the system are seeded.
 
 Idempotent: the current and the evaluating round are keyed on their names, the past re-evaluation on its round's table,
 subsidies on their designation and stories on their title; the sites they pick are chosen from
@@ -62,7 +66,6 @@ from .models import (
     CaseStory,
     EvaluationTable,
     Objection,
-    Publicity,
     Revocation,
     Score,
     Scorecard,
@@ -114,15 +117,15 @@ def _score(candidate, evaluator, table, rng, level, office):
 
 def _build_round(rng, office, leader, evaluator, panel, today):
     places = {j.code: j for j in Jurisdiction.objects.all()}
-    round_ = Round.objects.create(
+    round_ = site_services.round_save(actor=office, round_id=None, values=dict(
         name=_round_name(today.year), year=today.year, level=Level.CITY, organizer=places["city"], ratio=2,
         applications_open_on=today - datetime.timedelta(days=90), applications_close_on=today - datetime.timedelta(days=30),
         screening_close_on=today - datetime.timedelta(days=30), pass_mark=Decimal(80),
         description="市级示范点从县级示范点和市直单位中择优创建，经考评、领导小组审议、网上公示后授牌。",
-    )
+    ))
     codes = ["qilin", "zhanyi", "xuanwei", "luoping", "jgw-organs", "jgw-education"]
     for code in codes:
-        Quota.objects.create(round=round_, jurisdiction=places[code], slots=1 if code != "qilin" else 2)
+        site_services.quota_set(actor=office, round_id=round_.pk, jurisdiction_id=places[code].pk, slots=1 if code != "qilin" else 2)
     # Applications ran before this system was used for them: seeded directly, already recommended.
     taken = set(Designation.objects.filter(status=DesignationStatus.ACTIVE, level=Level.CITY).values_list("organization_id", flat=True))
     busy = set(Application.objects.exclude(round=round_).values_list("organization_id", flat=True))
@@ -182,19 +185,22 @@ def _decide_reevaluations(round_, office):
 
 
 def _shortlist_and_publish(round_, office, leader, today):
+    """The list, the leading group's meeting nine days ago and the publicity it approved, opened eight days
+    ago and running until tomorrow: written through the services at those days (the demo's clock)."""
     from .selectors import ranking
 
-    for group in ranking(round_):
-        for row in group["new"]:
-            if row["within_quota"] and not row["below_pass"] and row["score"] is not None and not row["pending"]:
-                services.shortlist_add(actor=office, application_id=row["candidate"].application_id)
-    services.deliberation_record(actor=leader, round_id=round_.pk, meeting_date=today, decision="approved",
-                                 attendees="王建国（组长）、李明华、市纪委常委会委员、市委组织部、市委宣传部负责同志",
-                                 notes="会议审议了市党务公开办提出的初选名单，同意按程序进行网上公示。")
-    publicity = services.publicity_open(actor=office, round_id=round_.pk, starts_on=today, ends_on=today + datetime.timedelta(days=9))
-    # The demo shows a publicity already running for eight days (a shortcut only the demo takes).
-    Publicity.objects.filter(pk=publicity.pk).update(starts_on=today - datetime.timedelta(days=8), ends_on=today + datetime.timedelta(days=1))
-    return Publicity.objects.get(pk=publicity.pk)
+    met_on, opened_on = today - datetime.timedelta(days=9), today - datetime.timedelta(days=8)
+    with _at(_moment(today - datetime.timedelta(days=10))):
+        for group in ranking(round_):
+            for row in group["new"]:
+                if row["within_quota"] and not row["below_pass"] and row["score"] is not None and not row["pending"]:
+                    services.shortlist_add(actor=office, application_id=row["candidate"].application_id)
+    with _at(_moment(met_on, hour=15)):
+        services.deliberation_record(actor=leader, round_id=round_.pk, meeting_date=met_on, decision="approved",
+                                     attendees="王建国（组长）、李明华、市纪委常委会委员、市委组织部、市委宣传部负责同志",
+                                     notes="会议审议了市党务公开办提出的初选名单，同意按程序进行网上公示。")
+    with _at(_moment(opened_on, hour=9)):
+        return services.publicity_open(actor=office, round_id=round_.pk, starts_on=opened_on, ends_on=today + datetime.timedelta(days=1))
 
 
 def _objections(publicity, office, today):
@@ -208,11 +214,11 @@ def _objections(publicity, office, today):
     ]
     for index, (content, contact, days_ago, action) in enumerate(items):
         entry = entries[index % len(entries)] if entries else None
-        objection = services.objection_create(publicity_id=publicity.pk, content=content, entry_id=entry.pk if entry else None,
-                                              objector_name="群众" if index % 2 else "", objector_contact=contact)
         # Received on a day of the running publicity (it started eight days ago), at a daytime hour.
         received_on = max(publicity.starts_on, today - datetime.timedelta(days=days_ago))
-        Objection.objects.filter(pk=objection.pk).update(received_on=received_on, received_at=_moment(received_on, hour=9 + index))
+        with _at(_moment(received_on, hour=9 + index)):
+            objection = services.objection_create(publicity_id=publicity.pk, content=content, entry_id=entry.pk if entry else None,
+                                                  objector_name="群众" if index % 2 else "", objector_contact=contact)
         if action == "investigate":
             services.objection_investigate(actor=office, objection_id=objection.pk, note="已调阅招标公告和公开栏照片，正在核实。")
         elif action == "dismiss":
@@ -349,16 +355,16 @@ def _past_reevaluation(office, panel, rng):
                     decision_ref=decision_ref, decided_on=decided_on, plaque_recalled_on=decided_on + datetime.timedelta(days=5),
                     recorded_by=office,
                 )
-                # The title itself was revoked by sites.demo (status, date, reason, sites.designation.revoke):
-                # here only the evaluation decision's record, as designation_revoke_with_decision writes it.
+                # The title itself was revoked by sites.demo before this system recorded decisions (status, date,
+                # reason): the decision's record is seeded under the action and data designation_revoke_with_decision
+                # writes through sites.designation_revoke today, not revoked a second time.
                 audit_record(actor=None, action="evaluation.designation.revoke", target=site, from_state=DesignationStatus.ACTIVE,
                              to_state=DesignationStatus.REVOKED, reason=site.revoke_reason,
-                             data={"decision_ref": decision_ref, "score": str(score), "seeded": True})
+                             data={"decision_ref": decision_ref, "score": str(score), "candidate": candidate.pk,
+                                   "plaque_recalled_on": (decided_on + datetime.timedelta(days=5)).isoformat(),
+                                   "revoked_on": decided_on.isoformat(), "seeded": True})
             else:
-                candidate.outcome = ReevaluationOutcome.RETAINED
-                candidate.save(update_fields=["outcome"])
-                audit_record(actor=None, action="evaluation.reevaluation.retain", target=candidate, from_state=ReevaluationOutcome.PENDING,
-                             to_state=ReevaluationOutcome.RETAINED, data={"score": str(score), "seeded": True})
+                services.reevaluation_retain(actor=office, candidate_id=candidate.pk)
     return round_
 
 
@@ -380,13 +386,13 @@ def _scoring_round(rng, office, evaluator, panel, today):
         return None
     places = {j.code: j for j in Jurisdiction.objects.filter(code__in=["city", SCORING_COUNTY])}
     county = places[SCORING_COUNTY]
-    round_ = Round.objects.create(
+    round_ = site_services.round_save(actor=office, round_id=None, values=dict(
         name=name, year=today.year, level=Level.COUNTY, organizer=places["city"], ratio=2,
         applications_open_on=today - datetime.timedelta(days=60), applications_close_on=today - datetime.timedelta(days=25),
         screening_close_on=today - datetime.timedelta(days=20), pass_mark=Decimal(80),
         description="马龙区本年度增补创建县级示范点1个，按2:1比例推荐，由考评组实地考评。",
-    )
-    Quota.objects.create(round=round_, jurisdiction=county, slots=1)
+    ))
+    site_services.quota_set(actor=office, round_id=round_.pk, jurisdiction_id=county.pk, slots=1)
     # Units that never held a title and never applied elsewhere (seeded like the city round's applications).
     busy = set(Application.objects.values_list("organization_id", flat=True)) | set(Designation.objects.values_list("organization_id", flat=True))
     pool = sorted(Organization.objects.filter(jurisdiction=county, is_active=True).exclude(pk__in=busy).values_list("pk", flat=True))
@@ -442,9 +448,10 @@ def load(*, stdout=None):
         _subsidies_and_stories(office)
         past = _past_reevaluation(office, panel, random.Random(SEED - 6))
         if not Round.objects.filter(name=_round_name(today.year)).exists():
-            round_, table, team_a = _build_round(rng, office, leader, evaluator, panel, today)
-            _evaluate(round_, table, team_a, rng, office, evaluator, panel)
-            _decide_reevaluations(round_, office)
+            with _at(_moment(today - datetime.timedelta(days=12))):  # evaluated some days before its publicity
+                round_, table, team_a = _build_round(rng, office, leader, evaluator, panel, today)
+                _evaluate(round_, table, team_a, rng, office, evaluator, panel)
+                _decide_reevaluations(round_, office)
             publicity = _shortlist_and_publish(round_, office, leader, today)
             _objections(publicity, office, today)
         scoring = _scoring_round(random.Random(SEED + 1), office, evaluator, panel, today)

@@ -216,3 +216,18 @@ def test_demo_county_offices_have_email_so_notifications_reach_the_console(demo_
     assert offices.exists() and not offices.filter(email="").exists()
     malong = User.objects.get(username="malong")
     assert county_office_emails(malong.jurisdiction_id) == ["malong@qujing.example.cn"]  # whom a listing or award notifies
+
+
+def test_the_demo_writes_through_the_production_doors_at_the_days_it_tells(demo_output):
+    past = _past_revocation().candidate.round
+    created = AuditEntry.objects.get(action="evaluation.table.create", object_id=str(past.evaluation_table.pk))
+    assert created.actor.username == "office"
+    retained = AuditEntry.objects.filter(action="evaluation.reevaluation.retain",
+                                         object_id__in=[str(pk) for pk in Candidate.objects.filter(round=past).values_list("pk", flat=True)])
+    assert retained.count() == 4 and {e.actor.username for e in retained} == {"office"}
+    publicity = Publicity.objects.get(status=PublicityStatus.OPEN)
+    opened = AuditEntry.objects.get(action="evaluation.publicity.open", object_id=str(publicity.pk))
+    assert (opened.actor.username, timezone.localtime(opened.created_at).date()) == ("office", publicity.starts_on)
+    for objection in Objection.objects.filter(publicity=publicity):
+        received = AuditEntry.objects.get(action="evaluation.objection.create", object_id=str(objection.pk))
+        assert timezone.localtime(received.created_at).date() == objection.received_on
