@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from qujing_disclosure.core.audit import audit_record
 from qujing_disclosure.core.access import require
+from qujing_disclosure.core.audit import audit_record
 from qujing_disclosure.core.errors import DomainError
 from qujing_disclosure.core.excel import FORMULA_TRIGGERS
 from sites.enums import RoundStatus

@@ -3,16 +3,31 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 from django.utils.translation import trans_real
 
 from evaluation import services
 from evaluation.models import Candidate
+from qujing_disclosure.core.models import Role
 from sites.enums import RoundStatus
 from sites.models import Round
 from tests import factories as f
 
 from .factories import ENGLISH, MID_JUNE, disclosure_history, evaluator_user, listed_round, recommended_application, submit_card
+
+
+@pytest.fixture(autouse=True)
+def _default_language_afterwards():
+    """A request with the English cookie leaves English active in this thread: back to the default."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def admin(db):
+    """A superuser, like the demo's `admin`: the municipal office with admin rights, asked the same rules."""
+    return f.UserFactory(username="admin", role=Role.MUNICIPAL, is_staff=True, is_superuser=True)
 
 
 @pytest.fixture

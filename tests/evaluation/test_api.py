@@ -24,7 +24,7 @@ from .factories import listed_round, satisfaction_criterion, submit_card
 pytestmark = pytest.mark.django_db
 
 
-API_ROLES = ["anonymous", "municipal", "leading", "evaluator", "other_evaluator", "county_user", "other_county_user", "org_user"]
+API_ROLES = ["anonymous", "municipal", "admin", "leading", "evaluator", "other_evaluator", "county_user", "other_county_user", "org_user"]
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -121,7 +121,8 @@ def test_r5_api_candidates_of_the_second_evaluator_after_the_first_declares_a_co
     assert api_client_for("evaluator").get("/api/v1/evaluation/candidates/").json()["count"] == 0
 
 
-@pytest.mark.parametrize("role, expected", [("municipal", 200), ("leading", 404), ("evaluator", 404), ("county_user", 404), ("org_user", 404)])
+@pytest.mark.parametrize("role, expected", [("municipal", 200), ("admin", 200), ("leading", 404), ("evaluator", 404), ("county_user", 404),
+                                            ("org_user", 404)])
 def test_api_withdraw_is_the_offices(api_client_for, assignment, role, expected):
     response = api_client_for(role).post(f"/api/v1/evaluation/assignments/{assignment.pk}/withdraw/", {"reason": "调整"}, format="json")
     assert response.status_code == expected
@@ -129,7 +130,7 @@ def test_api_withdraw_is_the_offices(api_client_for, assignment, role, expected)
         assert (response.json()["state"], response.json()["withdraw_reason"]) == ("withdrawn", "调整")
 
 
-@pytest.mark.parametrize("role, expected", [("municipal", 200), ("leading", 404), ("evaluator", 404), ("county_user", 404)])
+@pytest.mark.parametrize("role, expected", [("municipal", 200), ("admin", 200), ("leading", 404), ("evaluator", 404), ("county_user", 404)])
 def test_api_candidate_team_is_the_offices(api_client_for, candidate, teams, role, expected):
     team_a, _team_b = teams
     response = api_client_for(role).post(f"/api/v1/evaluation/candidates/{candidate.pk}/team/", {"team": team_a.pk}, format="json")
@@ -197,14 +198,14 @@ def test_table_list_matrix(api_client_for, api_world, role):
     if role == "anonymous":
         assert response.status_code == 401
         return
-    expected = 1 if role in {"municipal", "leading", "evaluator"} else 0
+    expected = 1 if role in {"municipal", "admin", "leading", "evaluator"} else 0
     assert (response.status_code, response.json()["count"]) == (200, expected)
 
 
 @pytest.mark.parametrize("role", API_ROLES)
 def test_table_detail_matrix(api_client_for, api_world, role):
     response = api_client_for(role).get(f"/api/v1/evaluation/tables/{api_world['round'].evaluation_table.pk}/")
-    assert response.status_code == _status(role, {"municipal", "leading", "evaluator"})
+    assert response.status_code == _status(role, {"municipal", "admin", "leading", "evaluator"})
 
 
 def test_table_has_criteria_with_maxima_methods_and_guidance(api_client_for, api_world):
@@ -222,7 +223,7 @@ def test_team_list_matrix(api_client_for, api_world, role):
     if role == "anonymous":
         assert response.status_code == 401
         return
-    assert response.json()["count"] == (1 if role in {"municipal", "leading", "evaluator"} else 0)
+    assert response.json()["count"] == (1 if role in {"municipal", "admin", "leading", "evaluator"} else 0)
 
 
 def test_team_shows_members_and_candidates(api_client_for, api_world, evaluator, panel):
@@ -234,7 +235,7 @@ def test_team_shows_members_and_candidates(api_client_for, api_world, evaluator,
 @pytest.mark.parametrize("role", API_ROLES)
 def test_team_sheet_download_matrix(api_client_for, api_world, role):
     response = api_client_for(role).get(f"/api/v1/evaluation/teams/{api_world['team'].pk}/sheet/")
-    assert response.status_code == _status(role, {"municipal", "evaluator"})  # the office and the team leader
+    assert response.status_code == _status(role, {"municipal", "admin", "evaluator"})  # the office and the team leader
     if response.status_code == 200:
         assert response["Content-Type"] == XLSX
 
@@ -287,8 +288,8 @@ def test_democratic_write_is_the_offices(api_client_for, api_world, role):
     response = api_client_for(role).post("/api/v1/evaluation/democratic/", {
         "candidate": api_world["other_candidate"].pk, "held_on": timezone.localdate().isoformat(), "satisfied": 30, "basically_satisfied": 3,
         "dissatisfied": 1}, format="json")
-    assert response.status_code == _status(role, {"municipal"}, ok=201)
-    if role == "municipal":
+    assert response.status_code == _status(role, {"municipal", "admin"}, ok=201)
+    if role in ("municipal", "admin"):
         assert (response.json()["satisfaction_rate"], response.json()["suggested_points"]) == ("97.1", "14.57")
 
 
@@ -327,7 +328,7 @@ def test_evidence_for_a_criterion_of_another_round_is_refused(api_client_for, ap
     assert Evidence.objects.count() == 0
 
 
-@pytest.mark.parametrize("role", ["municipal", "leading", "other_evaluator", "county_user", "org_user"])
+@pytest.mark.parametrize("role", ["municipal", "admin", "leading", "other_evaluator", "county_user", "org_user"])
 def test_evidence_only_on_ones_own_scorecard(api_client_for, api_world, role):
     response = api_client_for(role).post(f"/api/v1/evaluation/assignments/{api_world['mine'].pk}/evidence/", {"file": _pdf()}, format="multipart")
     assert response.status_code == 404
@@ -336,7 +337,7 @@ def test_evidence_only_on_ones_own_scorecard(api_client_for, api_world, role):
 @pytest.mark.parametrize("role", API_ROLES)
 def test_objection_investigate_matrix(api_client_for, objection, evaluator, other_evaluator, role):
     response = api_client_for(role).post(f"/api/v1/evaluation/objections/{objection.pk}/investigate/", {"note": "调阅台账核实"}, format="json")
-    assert response.status_code == _status(role, {"municipal"})
+    assert response.status_code == _status(role, {"municipal", "admin"})
     if response.status_code == 200:
         assert (response.json()["state"], response.json()["investigation"]) == ("investigating", "调阅台账核实")
 
@@ -345,7 +346,7 @@ def test_objection_investigate_matrix(api_client_for, objection, evaluator, othe
 def test_stories_read_published_by_anyone_drafts_by_staff(api_client_for, stories, evaluator, other_evaluator, role):
     api = api_client_for(role)
     titles = [s["title"] for s in api.get("/api/v1/evaluation/stories/").json()["results"]]
-    staff = role in {"municipal", "leading"}
+    staff = role in {"municipal", "admin", "leading"}
     assert titles == (["公开栏进社区", "草稿经验"] if staff else ["公开栏进社区"])
     assert api.get(f"/api/v1/evaluation/stories/{stories['draft'].pk}/").status_code == (200 if staff else 404)
 
@@ -354,9 +355,9 @@ def test_stories_read_published_by_anyone_drafts_by_staff(api_client_for, storie
 def test_story_write_is_the_offices(api_client_for, stories, evaluator, other_evaluator, role):
     response = api_client_for(role).post("/api/v1/evaluation/stories/", {"designation": stories["site"].pk, "title": "新经验", "body": "正文"},
                                          format="json")
-    assert response.status_code == _status(role, {"municipal"}, ok=201)
+    assert response.status_code == _status(role, {"municipal", "admin"}, ok=201)
     response = api_client_for(role).post(f"/api/v1/evaluation/stories/{stories['draft'].pk}/publish/")
-    assert response.status_code == _status(role, {"municipal"})
+    assert response.status_code == _status(role, {"municipal", "admin"})
 
 
 def test_staff_write_publish_and_withdraw_a_story_with_a_photo(api_client_for, stories):
@@ -382,7 +383,7 @@ def test_story_with_a_photo_that_is_not_an_image_is_400_on_photo(api_client_for,
 @pytest.mark.parametrize("role", API_ROLES)
 def test_export_files_matrix(api_client_for, api_world, role, kind):
     response = api_client_for(role).get(f"/api/v1/evaluation/rounds/{api_world['round'].pk}/export/{kind}/")
-    assert response.status_code == _status(role, {"municipal", "leading"})
+    assert response.status_code == _status(role, {"municipal", "admin", "leading"})
     if response.status_code == 200:
         assert response["Content-Type"] == XLSX and load_workbook(BytesIO(response.content)).sheetnames
 
@@ -391,7 +392,7 @@ def test_export_files_matrix(api_client_for, api_world, role, kind):
 def test_deliberation_minutes_matrix(api_client_for, deliberation, evaluator, other_evaluator, role):
     api = api_client_for(role)
     response = api.get(f"/api/v1/evaluation/deliberations/{deliberation.pk}/minutes/")
-    assert response.status_code == _status(role, {"municipal", "leading"})
+    assert response.status_code == _status(role, {"municipal", "admin", "leading"})
     if response.status_code == 200:
         assert b"".join(response.streaming_content) == b"%PDF-1.4 minutes"
         [row] = api.get("/api/v1/evaluation/deliberations/").json()["results"]
@@ -452,7 +453,7 @@ def test_evaluation_enums_get_stable_names_with_the_overrides(capsys):
     assert not [line for line in err.splitlines() if any(name in line for name in EVALUATION_ENUM_NAME_OVERRIDES)]
 
 
-@pytest.mark.parametrize("role, count", [("municipal", 2), ("leading", 2), ("evaluator", 1), ("county_user", 0), ("other_county_user", 0), ("org_user", 0)])
+@pytest.mark.parametrize("role, count", [("municipal", 2), ("admin", 2), ("leading", 2), ("evaluator", 1), ("county_user", 0), ("other_county_user", 0), ("org_user", 0)])
 def test_api_assignments_are_scoped(api_client_for, request, world, role, count):
     response = api_client_for(role).get("/api/v1/evaluation/assignments/")
     assert (response.status_code, response.json()["count"]) == (200, count)
@@ -462,7 +463,8 @@ def test_api_assignments_anonymous_refused(client, world):
     assert client.get("/api/v1/evaluation/assignments/").status_code == 401
 
 
-@pytest.mark.parametrize("role, expected", [("evaluator", 404), ("county_user", 404), ("org_user", 404), ("municipal", 200)])
+@pytest.mark.parametrize("role, expected", [("evaluator", 404), ("county_user", 404), ("org_user", 404), ("municipal", 200),
+                                            ("admin", 200)])
 def test_api_other_evaluators_assignment_is_404(api_client_for, world, role, expected):
     assert api_client_for(role).get(f"/api/v1/evaluation/assignments/{world['theirs'].pk}/").status_code == expected
 
@@ -528,7 +530,7 @@ def test_api_public_reads_publicity_and_creates_objection_nothing_more(client, e
     assert client.get(f"/api/v1/evaluation/objections/{Objection.objects.get().pk}/").status_code == 401
 
 
-@pytest.mark.parametrize("role, count", [("municipal", 1), ("leading", 0), ("county_user", 0), ("other_county_user", 0), ("evaluator", 0),
+@pytest.mark.parametrize("role, count", [("municipal", 1), ("admin", 1), ("leading", 0), ("county_user", 0), ("other_county_user", 0), ("evaluator", 0),
                                          ("org_user", 0)])
 def test_api_objections_with_contact_only_for_the_municipal_office(api_client_for, eval_round, candidate, municipal, panel, role, count):
     """R8: the office handles objections and alone reads the objector's contact details; the leading group
@@ -548,14 +550,16 @@ def test_api_objections_with_contact_only_for_the_municipal_office(api_client_fo
         assert detail.status_code == 404 and "13800000000" not in detail.content.decode()
 
 
-@pytest.mark.parametrize("role, status", [("county_user", 201), ("other_county_user", 404), ("org_user", 404), ("municipal", 201)])
+@pytest.mark.parametrize("role, status", [("county_user", 201), ("other_county_user", 404), ("org_user", 404), ("municipal", 201),
+                                          ("admin", 201), ("leading", 404), ("evaluator", 404)])
 def test_api_inspection_create_scoped(api_client_for, org, role, status):
     response = api_client_for(role).post("/api/v1/evaluation/inspections/", {
         "organization": org.pk, "kind": "daily", "inspected_on": timezone.localdate().isoformat(), "findings": "未按月更新", "rating": "fair"}, format="json")
     assert response.status_code == status
 
 
-@pytest.mark.parametrize("role, expected", [("municipal", 200), ("leading", 200), ("evaluator", 404), ("county_user", 404), ("org_user", 404)])
+@pytest.mark.parametrize("role, expected", [("municipal", 200), ("admin", 200), ("leading", 200), ("evaluator", 404), ("county_user", 404),
+                                            ("org_user", 404)])
 def test_api_ranking_for_office_and_leading_group_only(api_client_for, world, role, expected):
     response = api_client_for(role).get(f"/api/v1/evaluation/rounds/{world['round'].pk}/ranking/")
     assert response.status_code == expected
@@ -563,7 +567,7 @@ def test_api_ranking_for_office_and_leading_group_only(api_client_for, world, ro
         assert response.json()["trim_from"] == 5
 
 
-@pytest.mark.parametrize("role, expected", [("municipal", 400), ("leading", 404), ("county_user", 404), ("evaluator", 404)])
+@pytest.mark.parametrize("role, expected", [("municipal", 400), ("admin", 400), ("leading", 404), ("county_user", 404), ("evaluator", 404)])
 def test_api_shortlist_is_staff_work_and_explains_refusal(api_client_for, world, role, expected):
     response = api_client_for(role).post(f"/api/v1/evaluation/rounds/{world['round'].pk}/shortlist/add/",
                                          {"application": world["candidate"].application_id}, format="json")
@@ -594,7 +598,7 @@ def test_api_full_staff_flow_to_award(api_client_for, world, eval_round, evaluat
     assert [d["plaque_number"] for d in response.json()["designations"]] == [f"QJ-X-{eval_round.year}-001"]
 
 
-@pytest.mark.parametrize("role, count", [("municipal", 1), ("leading", 0), ("county_user", 0)])
+@pytest.mark.parametrize("role, count", [("municipal", 1), ("admin", 1), ("leading", 0), ("county_user", 0)])
 def test_api_subsidies_office_only(api_client_for, db, role, count):
     from evaluation.models import SubsidyPayment
     from tests import factories as f

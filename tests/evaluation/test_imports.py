@@ -7,9 +7,11 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from evaluation import exports, services
-from evaluation.enums import ScorecardState
+from evaluation.enums import AssignmentState, ScorecardState
 from evaluation.imports import ImportRejected, scoresheet_import
-from evaluation.models import Score, Scorecard
+from evaluation.models import Assignment, Score, Scorecard
+from qujing_disclosure.core.errors import NotPermitted
+from qujing_disclosure.core.models import AuditEntry
 
 from .factories import METHOD_OF, as_upload, sheet_for, staff_sheet
 
@@ -113,8 +115,9 @@ def test_missing_criterion_rejects(team, municipal):
 
 def test_sheet_of_another_team_is_refused(team, municipal, eval_round, panel):
     other = services.team_save(actor=municipal, round_id=eval_round.pk, name="第二考评组", member_ids=[panel[2].pk])
-    with pytest.raises(ImportRejected):
+    with pytest.raises(ImportRejected) as exc:
         scoresheet_import(actor=municipal, team_id=other.pk, uploaded_file=as_upload(_fill(staff_sheet(team))))
+    assert exc.value.code == "import_rejected" and "该评分表属于其他轮次或考评组" in str(exc.value.problems[0])
 
 
 def test_round_trip_download_fill_the_blanks_upload_succeeds(team, candidate, panel, municipal):
@@ -194,3 +197,33 @@ def test_method_names_in_a_sheet_may_mix_languages_and_separators(solo_team, mun
     workbook.save(out)
     assert scoresheet_import(actor=municipal, team_id=solo_team.pk, uploaded_file=SimpleUploadedFile("sheet.xlsx", out.getvalue())) == 1
     assert str(Scorecard.objects.get().total) == "100.00"
+
+
+def test_an_import_declares_scores_and_submits_in_the_importers_name(team, candidate, panel):
+    leader = panel[0]
+    assert scoresheet_import(actor=leader, team_id=team.pk, uploaded_file=as_upload(_fill(staff_sheet(team)))) == 2
+    assignments = {a.pk: a.evaluator_id for a in Assignment.objects.filter(candidate=candidate)}
+    declared = AuditEntry.objects.filter(action="evaluation.assignment.declare").order_by("object_id")
+    assert [(e.actor, e.to_state, e.reason, e.data["on_paper"]) for e in declared] == [
+        (leader, "declared", "纸质评分表随附利益冲突声明", True)] * 2
+    submitted = AuditEntry.objects.filter(action="evaluation.scorecard.submit")
+    assert sorted((e.actor, e.data["on_paper"], e.data["evaluator"]) for e in submitted) == sorted(
+        (leader, True, evaluator_id) for evaluator_id in assignments.values())
+    written = AuditEntry.objects.filter(action__in=["evaluation.assignment.declare", "evaluation.scorecard.save",
+                                                    "evaluation.scorecard.submit", "evaluation.scoresheet.import"])
+    assert set(written.values_list("actor", flat=True)) == {leader.pk}  # nothing of the import is recorded as a scheduled job
+
+
+def test_the_paper_doors_are_closed_to_a_leader_of_another_team(team, candidate, panel, eval_round, municipal):
+    services.team_save(actor=municipal, round_id=eval_round.pk, name="第二考评组", member_ids=[panel[2].pk], leader_id=panel[2].pk)
+    assignment = Assignment.objects.get(candidate=candidate, evaluator=panel[1])
+    with pytest.raises(NotPermitted):
+        services.assignment_declare(actor=panel[2], assignment_id=assignment.pk, conflict=False, on_paper=True)
+    with pytest.raises(NotPermitted):
+        scoresheet_import(actor=panel[2], team_id=team.pk, uploaded_file=as_upload(_fill(staff_sheet(team))))
+    assert Assignment.objects.get(pk=assignment.pk).state == AssignmentState.PENDING
+
+
+def test_a_superuser_imports_like_the_municipal_office(team, admin):
+    assert scoresheet_import(actor=admin, team_id=team.pk, uploaded_file=as_upload(_fill(staff_sheet(team)))) == 2
+    assert set(AuditEntry.objects.filter(action="evaluation.scorecard.submit").values_list("actor__username", flat=True)) == {"admin"}

@@ -1,8 +1,10 @@
 """The publicity sweeper (evaluation.jobs.close_due_publicities), its management command and its Celery task."""
 import datetime
+from io import StringIO
 
 import pytest
 import time_machine
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from evaluation import jobs, services
@@ -43,3 +45,42 @@ def test_close_task_runs_the_sweeper(candidate, eval_round, municipal, panel):
     publicity = open_publicity(eval_round, candidate, municipal, panel)
     with time_machine.travel(publicity.ends_on + datetime.timedelta(days=1)):
         assert close_due_publicities.delay().get() == 1
+
+
+def test_the_sweeper_closes_and_audits_exactly_the_due_publicities(candidate, eval_round, municipal, panel):
+    due = open_publicity(eval_round, candidate, municipal, panel)
+    day_after = due.ends_on + datetime.timedelta(days=1)
+    with time_machine.travel(datetime.datetime.combine(day_after, datetime.time(9), SHANGHAI), tick=False):
+        result = jobs.close_due_publicities()
+        again = jobs.close_due_publicities()
+    assert (result.ids, result.today, result.dry_run, again.ids) == ([due.pk], day_after, False, [])
+    [entry] = AuditEntry.objects.filter(action="evaluation.publicity.close")
+    assert (entry.object_id, entry.actor, entry.from_state, entry.to_state, entry.data) == (
+        str(due.pk), None, "open", "closed", {"job": "close_due_publicities", "date": day_after.isoformat()})
+
+
+def test_a_dry_run_changes_nothing_and_names_what_it_would_close(candidate, eval_round, municipal, panel):
+    due = open_publicity(eval_round, candidate, municipal, panel)
+    result = jobs.close_due_publicities(today=due.ends_on + datetime.timedelta(days=1), dry_run=True)
+    due.refresh_from_db()
+    assert (result.ids, result.dry_run, due.status) == ([due.pk], True, PublicityStatus.OPEN)
+    assert not AuditEntry.objects.filter(action="evaluation.publicity.close").exists()
+
+
+def test_the_command_judges_the_given_date_with_a_dry_run_first(candidate, eval_round, municipal, panel):
+    due = open_publicity(eval_round, candidate, municipal, panel)
+    on_last_day, day_after = due.ends_on.isoformat(), (due.ends_on + datetime.timedelta(days=1)).isoformat()
+    out = StringIO()
+    call_command("evaluation_close_publicities", "--date", on_last_day, stdout=out)
+    assert out.getvalue() == f"close_due_publicities {on_last_day}: changed 0\n"
+    out = StringIO()
+    call_command("evaluation_close_publicities", "--date", day_after, "--dry-run", stdout=out)
+    assert out.getvalue() == f"close_due_publicities {day_after}: would change 1\nids: {due.pk}\n"
+    call_command("evaluation_close_publicities", "--date", day_after, stdout=StringIO())
+    due.refresh_from_db()
+    assert due.status == PublicityStatus.CLOSED
+
+
+def test_the_command_refuses_a_malformed_date():
+    with pytest.raises(CommandError, match="--date"):
+        call_command("evaluation_close_publicities", "--date", "2026-13-01")

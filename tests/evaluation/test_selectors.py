@@ -4,7 +4,9 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from evaluation import selectors, services
 from evaluation.models import Candidate
@@ -151,3 +153,34 @@ def test_ranking_selector_carries_the_revocation(reevaluations):
     assert (revoked.revocation_ref, revoked.revoked_on, revoked.plaque_recalled_on) == (
         "曲党务公开办〔2026〕7号", datetime.date(2026, 3, 2), datetime.date(2026, 3, 9))
     assert rows["保留的示范点"].revocation_ref is None
+
+
+@pytest.mark.parametrize("role, expected", [("municipal", {"麒麟区的检查", "沾益区的检查"}), ("admin", {"麒麟区的检查", "沾益区的检查"}),
+                                            ("leading", {"麒麟区的检查", "沾益区的检查"}), ("county_user", {"麒麟区的检查"}),
+                                            ("other_county_user", {"沾益区的检查"}), ("evaluator", set()), ("org_user", set())])
+def test_r20_inspections_have_one_scope_for_the_portal_and_the_api(client, request, org, other_org, role, expected):
+    InspectionFactory(organization=org, findings="麒麟区的检查")
+    InspectionFactory(organization=other_org, findings="沾益区的检查")
+    user = request.getfixturevalue(role)
+    assert {i.findings for i in selectors.inspection_list_for(user)} == expected
+    api = APIClient()
+    api.force_authenticate(user)
+    assert {row["findings"] for row in api.get("/api/v1/evaluation/inspections/").json()["results"]} == expected
+    client.force_login(user)
+    page = client.get("/portal/evaluation/inspections/")
+    if expected:
+        body = page.content.decode()
+        assert {text for text in ("麒麟区的检查", "沾益区的检查") if text in body} == expected
+    else:
+        assert page.status_code == 404
+
+
+@pytest.mark.parametrize("role, expected", [("municipal", 2), ("admin", 2), ("leading", 2), ("evaluator", 1), ("other_evaluator", 0),
+                                            ("county_user", 0), ("org_user", 0), ("anonymous", 0)])
+def test_assignments_are_read_by_staff_and_by_their_own_evaluator(request, candidate, other_candidate, evaluator, panel, role, expected):
+    services.assignment_create(actor=None, candidate_id=candidate.pk, evaluator_id=evaluator.pk)
+    services.assignment_create(actor=None, candidate_id=other_candidate.pk, evaluator_id=panel[0].pk)
+    user = AnonymousUser() if role == "anonymous" else request.getfixturevalue(role)
+    assert selectors.assignment_list_for(user).count() == expected
+    assert selectors.assignment_list_for(user, own=True).count() == (1 if role == "evaluator" else 0)
+

@@ -4,21 +4,20 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
+from django.utils import timezone
 
 from evaluation import services
-from evaluation.enums import ReevaluationOutcome, SubsidyState
+from evaluation.enums import PublicityStatus, ReevaluationOutcome, SubsidyState
 from evaluation.models import Candidate, Revocation, SubsidyPayment
 from qujing_disclosure.core.errors import DomainError, InvalidTransition, NotPermitted
+from qujing_disclosure.core.models import AuditEntry
 from sites.enums import ApplicationState, DesignationStatus, RoundStatus
 from sites.models import Designation
 from tests import factories as f
 
-from .factories import (
-    SHANGHAI,
-    open_publicity,
-    submit_card,
-)
+from .factories import SHANGHAI, listed_round, open_publicity, recommended_application, submit_card
 
 pytestmark = pytest.mark.django_db
 
@@ -85,8 +84,9 @@ def test_r9_award_date_in_the_future_china_time_is_refused(candidate, eval_round
     day_after = publicity.ends_on + datetime.timedelta(days=1)
     # 23:30 in Shanghai on the day after the publicity: "tomorrow" is still the future there (UTC is 15:30).
     with time_machine.travel(datetime.datetime.combine(day_after, datetime.time(23, 30), SHANGHAI)):
-        with pytest.raises(DomainError):
+        with pytest.raises(DomainError) as exc:
             services.round_award(actor=municipal, round_id=eval_round.pk, awarded_on=day_after + datetime.timedelta(days=1))
+        assert exc.value.code == "award_date"
         [designation] = services.round_award(actor=municipal, round_id=eval_round.pk, awarded_on=day_after)
     assert designation.awarded_on == day_after
 
@@ -123,11 +123,12 @@ def test_r9_county_level_default_has_no_subsidy_row(candidate, eval_round, munic
 def test_r9_subsidy_steps_approved_then_paid_with_voucher(municipal):
     designation = f.DesignationFactory(level="city", subsidy_amount=3000)
     payment = SubsidyPayment.objects.create(designation=designation, amount=3000)
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition, match="补助经费当前状态为“待审批”，不能变更为“已拨付”"):
         services.subsidy_advance(actor=municipal, payment_id=payment.pk, state="paid", voucher="X1")
     services.subsidy_advance(actor=municipal, payment_id=payment.pk, state="approved")
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         services.subsidy_advance(actor=municipal, payment_id=payment.pk, state="paid", voucher="")
+    assert (exc.value.field, str(exc.value)) == ("voucher", "拨付时请填写凭证号。")
     payment = services.subsidy_advance(actor=municipal, payment_id=payment.pk, state="paid", voucher="曲财拨〔2026〕12号")
     assert (payment.state, payment.voucher) == (SubsidyState.PAID, "曲财拨〔2026〕12号")
 
@@ -159,6 +160,63 @@ def test_r10_site_at_pass_mark_cannot_be_revoked_from_reevaluation(reevaluated, 
 def test_r10_revocation_needs_decision_ref_and_staff(reevaluated, county_user, municipal):
     with pytest.raises(NotPermitted):
         services.designation_revoke_with_decision(actor=county_user, designation_id=reevaluated.designation_id, reason="x", decision_ref="y")
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         services.designation_revoke_with_decision(actor=municipal, designation_id=reevaluated.designation_id, reason="x", decision_ref=" ")
+    assert (exc.value.field, str(exc.value)) == ("decision_ref", "请填写撤销决定文号。")
     assert not Revocation.objects.exists()
+
+
+def _designation_history(designation):
+    return list(AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(Designation), object_id=str(designation.pk))
+                .order_by("pk"))
+
+
+def test_r9_each_title_is_written_once_through_sites_door_and_shows_on_the_site_page(client, candidate, eval_round, municipal, panel):
+    publicity = open_publicity(eval_round, candidate, municipal, panel)
+    with time_machine.travel(publicity.ends_on + datetime.timedelta(days=1)):
+        [designation] = services.round_award(actor=municipal, round_id=eval_round.pk)
+    [entry] = _designation_history(designation)
+    assert (entry.action, entry.actor, entry.to_state, entry.data["plaque_number"]) == (
+        "sites.designation.award", municipal, "active", designation.plaque_number)
+    assert "授予“党务公开工作示范点”称号，颁发牌匾" in client.get(f"/sites/{designation.pk}/").content.decode()
+
+
+def test_r9_award_closes_its_own_publicity_and_no_other_rounds(candidate, eval_round, municipal, panel, city, county):
+    other = f.RoundFactory(organizer=city, name="另一轮县级示范点创建", status=RoundStatus.EVALUATING)
+    f.QuotaFactory(round=other, jurisdiction=county, slots=1)
+    services.table_create_default(actor=None, round_id=other.pk)
+    recommended_application(other, f.OrganizationFactory(name="麒麟区另一党支部", jurisdiction=county))
+    services.candidates_sync(actor=None, round_id=other.pk)
+    listed_round(other, Candidate.objects.get(round=other), municipal, evaluators=panel[2:3])
+    today = timezone.localdate()
+    theirs = services.publicity_open(actor=municipal, round_id=other.pk, starts_on=today, ends_on=today + datetime.timedelta(days=6))
+    ours = open_publicity(eval_round, candidate, municipal, panel)
+    with time_machine.travel(ours.ends_on + datetime.timedelta(days=1)):
+        services.round_award(actor=municipal, round_id=eval_round.pk)
+    ours.refresh_from_db()
+    theirs.refresh_from_db()
+    assert (ours.status, theirs.status) == (PublicityStatus.CLOSED, PublicityStatus.OPEN)
+    [closed] = AuditEntry.objects.filter(action="evaluation.publicity.close")
+    assert (closed.object_id, closed.actor) == (str(ours.pk), municipal)  # the award closed it, in the office's name
+
+
+def test_r10_revocation_is_one_audit_entry_carrying_the_decision(reevaluated, municipal, panel):
+    submit_card(panel[0], reevaluated, "0.6")
+    services.designation_revoke_with_decision(actor=municipal, designation_id=reevaluated.designation_id, candidate_id=reevaluated.pk,
+                                              reason="复评得分60分，低于合格线", decision_ref="曲党务公开〔2026〕3号",
+                                              plaque_recalled_on=datetime.date(2026, 12, 9))
+    [entry] = _designation_history(reevaluated.designation)
+    assert (entry.action, entry.actor, entry.from_state, entry.to_state, entry.reason) == (
+        "evaluation.designation.revoke", municipal, "active", "revoked", "复评得分60分，低于合格线")
+    assert (entry.data["decision_ref"], entry.data["score"], entry.data["candidate"], entry.data["plaque_recalled_on"]) == (
+        "曲党务公开〔2026〕3号", "60.00", reevaluated.pk, "2026-12-09")
+    assert entry.data["changes"]["revoke_reason"] == {"old": "", "new": "复评得分60分，低于合格线"}
+
+
+def test_r10_an_outcome_decided_cannot_be_revoked_again(reevaluated, municipal, panel):
+    submit_card(panel[0], reevaluated, "0.9")
+    services.reevaluation_retain(actor=municipal, candidate_id=reevaluated.pk)
+    with pytest.raises(InvalidTransition, match="当前状态为“保留称号”，不能变更为“撤销称号”"):
+        services.designation_revoke_with_decision(actor=municipal, designation_id=reevaluated.designation_id, candidate_id=reevaluated.pk,
+                                                  reason="x", decision_ref="y")
+    assert Designation.objects.get(pk=reevaluated.designation_id).status == DesignationStatus.ACTIVE

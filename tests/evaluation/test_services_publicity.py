@@ -1,5 +1,6 @@
 """Publicity and objections (evaluation.services.publicity): R8, receipt codes, answers."""
 import datetime
+from unittest import mock
 from decimal import Decimal
 
 import pytest
@@ -9,8 +10,9 @@ from django.utils import timezone
 
 from evaluation import services
 from evaluation.enums import ObjectionState, PublicityStatus
-from evaluation.models import PublicityEntry
+from evaluation.models import Objection, PublicityEntry
 from qujing_disclosure.core.errors import DomainError, InvalidTransition
+from qujing_disclosure.core.models import AuditEntry
 from sites.enums import ApplicationState, RoundStatus
 from tests import factories as f
 
@@ -64,15 +66,43 @@ def test_r8_upheld_objection_takes_candidate_off_the_list(candidate, eval_round,
     assert candidate.application.state == ApplicationState.RECOMMENDED
     assert PublicityEntry.objects.get(publicity=publicity).withdrawn is True
     assert mail.outbox[-1].to == ["citizen@example.cn"]
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition, match="当前状态为“异议成立”，不能变更为“异议不成立”"):
         services.objection_answer(actor=municipal, objection_id=objection.pk, upheld=False, reply="改判")
 
 
 def test_publicity_withdrawn_sends_round_back_to_evaluation(candidate, eval_round, municipal, panel):
     publicity = open_publicity(eval_round, candidate, municipal, panel)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="撤回公示必须填写理由"):
         services.publicity_withdraw(actor=municipal, round_id=eval_round.pk, reason="")
     services.publicity_withdraw(actor=municipal, round_id=eval_round.pk, reason="异议成立，重新审议")
     publicity.refresh_from_db()
     eval_round.refresh_from_db()
     assert (publicity.status, eval_round.status) == (PublicityStatus.WITHDRAWN, RoundStatus.EVALUATING)
+
+
+def test_an_objection_draws_its_receipt_code_again_after_collisions(candidate, eval_round, municipal, panel):
+    publicity = open_publicity(eval_round, candidate, municipal, panel)
+    first = services.objection_create(publicity_id=publicity.pk, content="异议内容足够长，具体事实如下。")
+    codes = iter([first.code, first.code, "FRESHCODE2"])
+    with mock.patch("qujing_disclosure.core.receipts.receipt_code_new", side_effect=lambda length: next(codes)):
+        second = services.objection_create(publicity_id=publicity.pk, content="另一件异议，内容足够长，事实如下。")
+    assert (second.code, Objection.objects.count()) == ("FRESHCODE2", 2)
+
+
+def test_an_objection_whose_every_receipt_code_collides_is_refused_with_a_message_not_a_crash(candidate, eval_round, municipal, panel):
+    publicity = open_publicity(eval_round, candidate, municipal, panel)
+    first = services.objection_create(publicity_id=publicity.pk, content="异议内容足够长，具体事实如下。")
+    with mock.patch("qujing_disclosure.core.receipts.receipt_code_new", return_value=first.code):
+        with pytest.raises(DomainError) as exc:
+            services.objection_create(publicity_id=publicity.pk, content="另一件异议，内容足够长，事实如下。")
+    assert (exc.value.code, exc.value.field, str(exc.value)) == ("receipt_code_exhausted", "content", "系统繁忙，请稍后再试。")
+    assert Objection.objects.count() == 1
+
+
+def test_answering_an_objection_records_the_reply_as_the_new_value(candidate, eval_round, municipal, panel):
+    publicity = open_publicity(eval_round, candidate, municipal, panel)
+    objection = services.objection_create(publicity_id=publicity.pk, content="异议内容足够长，具体事实如下。")
+    services.objection_answer(actor=municipal, objection_id=objection.pk, upheld=False, reply="经核实，不成立。")
+    entry = AuditEntry.objects.get(action="evaluation.objection.answer")
+    assert (entry.actor, entry.from_state, entry.to_state, entry.data["changes"]["reply"]) == (
+        municipal, "received", "dismissed", {"old": "", "new": "经核实，不成立。"})

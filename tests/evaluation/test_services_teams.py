@@ -49,8 +49,9 @@ def test_r5_evaluator_not_assigned_to_a_unit_below_their_own(candidate, municipa
 def test_r5_evaluator_not_assigned_to_their_superior_unit(candidate, municipal, org):
     branch = f.OrganizationFactory(name="下属支部", jurisdiction=f.JurisdictionFactory(name="富源县", code="fuyuan"), parent=org)
     person = evaluator_user(username="branch_member", organization=branch)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         services.assignment_create(actor=municipal, candidate_id=candidate.pk, evaluator_id=person.pk)
+    assert exc.value.code == "conflict_of_interest"
 
 
 def test_r5_team_assignment_skips_the_conflicted_member(other_candidate, evaluator, other_evaluator, municipal, eval_round):
@@ -74,8 +75,9 @@ def test_r5_declared_conflict_takes_evaluator_off_candidate(assignment, evaluato
 
 
 def test_r5_conflict_declaration_needs_an_explanation(assignment, evaluator):
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         services.assignment_declare(actor=evaluator, assignment_id=assignment.pk, conflict=True, note="")
+    assert (exc.value.field, exc.value.rule) == ("note", "R5")
 
 
 def test_declaration_by_another_evaluator_refused(assignment, other_evaluator):
@@ -137,7 +139,7 @@ def test_a_submitted_card_is_not_withdrawn_until_staff_reopen_it(candidate, eval
 
 def test_a_conflicted_assignment_needs_no_withdrawal(assignment, evaluator, municipal):
     services.assignment_declare(actor=evaluator, assignment_id=assignment.pk, conflict=True, note="曾在该单位任职")
-    with pytest.raises(InvalidTransition):
+    with pytest.raises(InvalidTransition, match="该考评人员已声明回避，无需撤回"):
         services.assignment_withdraw(actor=municipal, assignment_id=assignment.pk, reason="调整")
 
 
@@ -145,8 +147,9 @@ def test_a_withdrawn_evaluator_no_longer_sees_or_scores_the_candidate(declared, 
     services.assignment_withdraw(actor=municipal, assignment_id=declared.pk, reason="调整")
     assert list(selectors.candidate_list_for(evaluator)) == []
     assert list(selectors.assignment_list_for(evaluator)) == []
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError) as exc:
         services.scorecard_save(actor=evaluator, assignment_id=declared.pk, scores=full_scores(eval_round.evaluation_table))
+    assert exc.value.code == "not_declared"
     assert [a.pk for a in selectors.assignment_list_for(municipal)] == [declared.pk]  # staff keep the record
 
 
@@ -203,3 +206,26 @@ def test_withdrawing_keeps_the_draft_on_file(declared, evaluator, municipal, eva
     services.assignment_withdraw(actor=municipal, assignment_id=declared.pk, reason="调整")
     card.refresh_from_db()
     assert (card.state, card.total) == (ScorecardState.DRAFT, 90)
+
+
+def test_a_team_change_records_the_old_and_new_leader_and_members(eval_round, municipal, panel):
+    team = services.team_save(actor=municipal, round_id=eval_round.pk, name="第一考评组", member_ids=[panel[0].pk, panel[1].pk],
+                              leader_id=panel[0].pk)
+    services.team_save(actor=municipal, round_id=eval_round.pk, name="第一考评组", member_ids=[panel[1].pk, panel[2].pk],
+                       leader_id=panel[1].pk, team_id=team.pk)
+    services.team_save(actor=municipal, round_id=eval_round.pk, name="第一考评组", member_ids=[panel[1].pk, panel[2].pk],
+                       leader_id=panel[1].pk, team_id=team.pk)
+    saves = list(AuditEntry.objects.filter(action="evaluation.team.save", object_id=str(team.pk)).order_by("pk"))
+    assert len(saves) == 2  # the repeated save changed nothing
+    assert saves[1].data["changes"] == {
+        "leader_id": {"old": panel[0].pk, "new": panel[1].pk},
+        "members": {"old": sorted([panel[0].pk, panel[1].pk]), "new": sorted([panel[1].pk, panel[2].pk])},
+    }
+
+
+def test_moving_a_candidate_records_the_old_and_new_team(candidate, teams, municipal):
+    first, second = teams
+    services.candidate_assign_team(actor=municipal, candidate_id=candidate.pk, team_id=first.pk)
+    services.candidate_assign_team(actor=municipal, candidate_id=candidate.pk, team_id=second.pk)
+    moves = AuditEntry.objects.filter(action="evaluation.candidate.assign_team", object_id=str(candidate.pk)).order_by("pk")
+    assert [m.data["changes"]["team"] for m in moves] == [{"old": None, "new": first.pk}, {"old": first.pk, "new": second.pk}]

@@ -46,7 +46,7 @@ def _table_row(page, name):
 REOPEN_BUTTON = "退回修改"
 
 
-ROLES = ["anonymous", "municipal", "leading", "evaluator", "county_user", "other_county_user", "org_user"]
+ROLES = ["anonymous", "municipal", "admin", "leading", "evaluator", "county_user", "other_county_user", "org_user"]
 
 
 def _client(client, request, role):
@@ -61,14 +61,14 @@ def _expect(role, allowed):
     return 200 if role in allowed else 404
 
 
-STAFF = {"municipal"}
+STAFF = {"municipal", "admin"}
 
 
-READERS = {"municipal", "leading"}
+READERS = {"municipal", "admin", "leading"}
 
 
 PAGES = [
-    ("tasks", lambda w: "/portal/evaluation/", {"municipal", "evaluator"}),
+    ("tasks", lambda w: "/portal/evaluation/", {"municipal", "admin", "evaluator"}),
     ("own assignment", lambda w: f"/portal/evaluation/assignments/{w['mine'].pk}/", {"evaluator"}),
     ("someone else's assignment", lambda w: f"/portal/evaluation/assignments/{w['theirs'].pk}/", set()),
     ("rounds", lambda w: "/portal/evaluation/rounds/", READERS),
@@ -238,7 +238,7 @@ def test_candidate_page_shows_the_full_disclosure_record(client, municipal, reco
 
 @pytest.mark.usefixtures("mid_june_2026")
 @pytest.mark.parametrize("role, expected", [("county_user", 404), ("other_county_user", 404), ("evaluator", 404), ("org_user", 404),
-                                            ("leading", 200)])
+                                            ("leading", 200), ("municipal", 200), ("admin", 200)])
 def test_only_staff_read_the_disclosure_record_in_the_ranking(client, request, recorded, role, expected):
     client.force_login(request.getfixturevalue(role))
     response = client.get(f"/portal/evaluation/rounds/{recorded.round_id}/ranking/")
@@ -326,7 +326,8 @@ def test_portal_page_matrix(client, request, world, role, name, url, allowed):
     assert response.status_code == _expect(role, allowed)
 
 
-@pytest.mark.parametrize("role, expected", [("county_user", 200), ("other_county_user", 404), ("evaluator", 404), ("org_user", 404), ("municipal", 200)])
+@pytest.mark.parametrize("role, expected", [("county_user", 200), ("other_county_user", 404), ("evaluator", 404), ("org_user", 404), ("municipal", 200),
+                                            ("admin", 200), ("leading", 200)])
 def test_county_reads_own_candidate_once_publicity_opens(client, request, world, role, expected):
     Round.objects.filter(pk=world["round"].pk).update(status=RoundStatus.PUBLICITY)
     response = _client(client, request, role).get(f"/portal/evaluation/candidates/{world['candidate'].pk}/")
@@ -336,7 +337,7 @@ def test_county_reads_own_candidate_once_publicity_opens(client, request, world,
 @pytest.mark.parametrize("role", ROLES)
 def test_staff_posts_are_404_for_everyone_else(client, request, world, role):
     response = _client(client, request, role).post(f"/portal/evaluation/rounds/{world['round'].pk}/do/candidates/")
-    assert response.status_code == {"anonymous": 302, "municipal": 302}.get(role, 404)
+    assert response.status_code == {"anonymous": 302, "municipal": 302, "admin": 302}.get(role, 404)
 
 
 def test_ranking_page_states_the_trimmed_mean_rule(client, municipal, world):
@@ -345,7 +346,7 @@ def test_ranking_page_states_the_trimmed_mean_rule(client, municipal, world):
     assert "考评人员达到 5 人及以上时，先去掉一个最高分和一个最低分再平均" in body
 
 
-@pytest.mark.parametrize("role, expected", [("anonymous", 302), ("municipal", 200), ("leading", 200), ("county_user", 200),
+@pytest.mark.parametrize("role, expected", [("anonymous", 302), ("municipal", 200), ("admin", 200), ("leading", 200), ("county_user", 200),
                                             ("other_county_user", 200), ("evaluator", 404), ("org_user", 404)])
 def test_inspection_page_matrix(client, request, world, role, expected):
     assert _client(client, request, role).get("/portal/evaluation/inspections/").status_code == expected
@@ -538,15 +539,16 @@ def test_results_page_query_count_is_constant(client, county_user, published, co
     assert body.count("/portal/evaluation/candidates/") == 4
 
 
-@pytest.mark.parametrize("role, expected", [("anonymous", 302), ("municipal", 200), ("leading", 404), ("evaluator", 200), ("county_user", 404),
+@pytest.mark.parametrize("role, expected", [("anonymous", 302), ("municipal", 200), ("admin", 200), ("leading", 404), ("evaluator", 200), ("county_user", 404),
                                             ("other_county_user", 404), ("org_user", 404)])
 def test_teams_page_matrix(client, request, team, role, expected):
     assert login_as(client, request, role).get("/portal/evaluation/teams/").status_code == expected
 
 
-@pytest.mark.parametrize("who, expected", [("leader", 200), ("member", 404), ("municipal", 200), ("leading", 404), ("county_user", 404)])
-def test_team_sheet_download_is_for_the_office_and_the_team_leader(client, team, panel, municipal, leading, county_user, who, expected):
-    user = {"leader": panel[0], "member": panel[1], "municipal": municipal, "leading": leading, "county_user": county_user}[who]
+@pytest.mark.parametrize("who, expected", [("leader", 200), ("member", 404), ("municipal", 200), ("admin", 200), ("leading", 404),
+                                           ("county_user", 404)])
+def test_team_sheet_download_is_for_the_office_and_the_team_leader(client, team, panel, municipal, admin, leading, county_user, who, expected):
+    user = {"leader": panel[0], "member": panel[1], "municipal": municipal, "admin": admin, "leading": leading, "county_user": county_user}[who]
     client.force_login(user)
     assert client.get(f"/portal/evaluation/teams/{team.pk}/sheet.xlsx").status_code == expected
 

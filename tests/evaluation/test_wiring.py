@@ -60,7 +60,7 @@ def test_county_menu_and_dashboard_lead_to_the_results(client, county_user, publ
     assert "本辖区已公示考评结果的考评对象 1 个" in dashboard
 
 
-@pytest.mark.parametrize("role", ["municipal", "leading", "evaluator", "org_user"])
+@pytest.mark.parametrize("role", ["municipal", "admin", "leading", "evaluator", "org_user"])
 def test_others_get_no_results_link(client, request, published, role):
     body = login_as(client, request, role).get(reverse("portal:dashboard")).content.decode()
     assert f'href="{RESULTS_URL}"' not in body

@@ -1,6 +1,5 @@
-from qujing_disclosure.core.jobcommand import JobCommand
-
 from evaluation import jobs
+from qujing_disclosure.core.jobcommand import JobCommand
 
 
 class Command(JobCommand):

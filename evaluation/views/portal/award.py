@@ -12,7 +12,7 @@ from sites.enums import ApplicationState
 from ... import selectors, services
 from ...enums import OBJECTION_OPEN_STATES
 from ...forms import AwardForm, InvestigateForm, ObjectionAnswerForm, RevokeForm, SubsidyForm, add_domain_error
-from .common import domain_message, render_page, staff_only
+from .common import domain_message, render_page, run_form, staff_only
 
 
 @staff_only
@@ -72,14 +72,9 @@ def subsidy_list(request):
     payments = selectors.subsidy_list_for(request.user).order_by("state", "designation__plaque_number")
     if request.method == "POST":
         payment = selectors.subsidy_get_for(request.user, request.POST.get("payment"))
-        form = SubsidyForm(request.POST)
-        if form.is_valid():
-            try:
-                services.subsidy_advance(actor=request.user, payment_id=payment.pk, state=form.cleaned_data["state"],
-                                         voucher=form.cleaned_data["voucher"])
-                messages.success(request, _("补助经费步骤已记录。"))
-            except DomainError as error:
-                domain_message(request, error)
+        run_form(request, SubsidyForm(request.POST),
+                 lambda data: services.subsidy_advance(actor=request.user, payment_id=payment.pk, state=data["state"], voucher=data["voucher"]),
+                 success=_("补助经费步骤已记录。"))
         return redirect("evaluation_portal:subsidies")
     totals = {s: sum(p.amount for p in payments if p.state == s) for s in ("pending", "approved", "paid")}
     return render_page(request, "evaluation/portal/subsidies.html", {"payments": payments, "totals": totals})

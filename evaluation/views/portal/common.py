@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
+from qujing_disclosure.core.errors import DomainError
 from qujing_disclosure.core.portal import portal_menu
 
 
@@ -35,3 +36,20 @@ ranking_readers = perm_or_404("evaluation.view_ranking")
 
 def domain_message(request, error):
     messages.error(request, str(error.message))
+
+
+def run_form(request, form, action, *, success, invalid=None):
+    """A small POST form that calls one service: when the form is valid, `action(cleaned_data)` and the
+    `success` message; a service's refusal becomes the error message, an invalid form `invalid`.
+    True when the service ran."""
+    if not form.is_valid():
+        if invalid:
+            messages.error(request, invalid)
+        return False
+    try:
+        action(form.cleaned_data)
+    except DomainError as error:
+        domain_message(request, error)
+        return False
+    messages.success(request, success)
+    return True

@@ -16,7 +16,7 @@ from ...enums import AssignmentState, ScorecardState
 from ...forms import DeclarationForm, EvidenceForm, ImportForm, ScorecardForm, add_domain_error
 from ...imports import ImportRejected, scoresheet_import
 from ...models import Scorecard
-from .common import domain_message, perm_or_404, render_page
+from .common import domain_message, perm_or_404, render_page, run_form
 
 
 @perm_or_404("evaluation.evaluate")
@@ -99,16 +99,9 @@ def assignment_declare(request, pk):
 @require_POST
 def assignment_evidence(request, pk):
     assignment = selectors.assignment_get_for(request.user, pk, own=True)
-    form = EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.evidence_add(actor=request.user, assignment_id=assignment.pk, uploaded_file=form.cleaned_data["file"],
-                                  title=form.cleaned_data["title"])
-            messages.success(request, _("佐证材料已上传。"))
-        except DomainError as error:
-            domain_message(request, error)
-    else:
-        messages.error(request, _("请选择要上传的文件。"))
+    run_form(request, EvidenceForm(request.POST, request.FILES),
+             lambda data: services.evidence_add(actor=request.user, assignment_id=assignment.pk, uploaded_file=data["file"], title=data["title"]),
+             success=_("佐证材料已上传。"), invalid=_("请选择要上传的文件。"))
     return redirect("evaluation_portal:assignment", pk=assignment.pk)
 
 

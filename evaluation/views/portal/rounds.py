@@ -20,7 +20,7 @@ from ... import charts, exports, selectors, services
 from ...enums import ASSIGNMENT_ACTIVE_STATES, ScorecardState
 from ...forms import DeliberationForm, DemocraticForm, InspectionForm, PublicityForm, ReasonForm, add_domain_error
 from ...models import Assignment, Deliberation, Publicity
-from .common import domain_message, perm_or_404, ranking_readers, render_page, staff_only
+from .common import domain_message, perm_or_404, ranking_readers, render_page, run_form, staff_only
 
 
 @ranking_readers
@@ -59,15 +59,10 @@ def round_detail(request, pk):
 def assignment_withdraw(request, pk):
     """Staff take an evaluator off a candidate (recorded with the reason, never deleted)."""
     assignment = selectors.assignment_get_for(request.user, pk)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.assignment_withdraw(actor=request.user, assignment_id=assignment.pk, reason=form.cleaned_data["reason"])
-            messages.success(request, _("已撤回%(user)s对%(org)s的考评分工。") % {"user": assignment.evaluator, "org": assignment.candidate.organization.name})
-        except DomainError as error:
-            domain_message(request, error)
-    else:
-        messages.error(request, _("撤回考评分工必须填写理由。"))
+    run_form(request, ReasonForm(request.POST),
+             lambda data: services.assignment_withdraw(actor=request.user, assignment_id=assignment.pk, reason=data["reason"]),
+             success=_("已撤回%(user)s对%(org)s的考评分工。") % {"user": assignment.evaluator, "org": assignment.candidate.organization.name},
+             invalid=_("撤回考评分工必须填写理由。"))
     if request.POST.get("back") == "candidate":
         return redirect("evaluation_portal:candidate", pk=assignment.candidate_id)
     return redirect("evaluation_portal:round", pk=assignment.candidate.round_id)
@@ -153,15 +148,9 @@ def candidate_detail(request, pk):
 @require_POST
 def scorecard_reopen(request, pk):
     scorecard = selectors.scorecard_get_for(request.user, pk)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.scorecard_reopen(actor=request.user, scorecard_id=scorecard.pk, reason=form.cleaned_data["reason"])
-            messages.success(request, _("评分表已退回给考评人员。"))
-        except DomainError as error:
-            domain_message(request, error)
-    else:
-        messages.error(request, _("退回评分表必须填写理由。"))
+    run_form(request, ReasonForm(request.POST),
+             lambda data: services.scorecard_reopen(actor=request.user, scorecard_id=scorecard.pk, reason=data["reason"]),
+             success=_("评分表已退回给考评人员。"), invalid=_("退回评分表必须填写理由。"))
     return redirect("evaluation_portal:candidate", pk=scorecard.assignment.candidate_id)
 
 
