@@ -9,7 +9,6 @@ from django.utils.translation import trans_real
 
 from evaluation import services
 from evaluation.models import Candidate
-from qujing_disclosure.core.models import Role
 from sites.enums import RoundStatus
 from sites.models import Round
 from tests import factories as f
@@ -22,12 +21,6 @@ def _default_language_afterwards():
     """A request with the English cookie leaves English active in this thread: back to the default."""
     yield
     translation.activate(settings.LANGUAGE_CODE)
-
-
-@pytest.fixture
-def admin(db):
-    """A superuser, like the demo's `admin`: the municipal office with admin rights, asked the same rules."""
-    return f.UserFactory(username="admin", role=Role.MUNICIPAL, is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
