@@ -6,7 +6,7 @@ Roles come from core.access; a superuser reads as the municipal office.
 """
 from __future__ import annotations
 
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from qujing_disclosure.core.access import is_county, is_evaluator, is_municipal, sees_everything
@@ -151,7 +151,7 @@ def table_list_for(user) -> QuerySet[EvaluationTable]:
 
 def team_list_for(user) -> QuerySet[Team]:
     """Evaluation teams (R5): staff and the leading group every one; an evaluator the teams they belong to."""
-    qs = Team.objects.select_related("round", "leader").prefetch_related("members")
+    qs = Team.objects.select_related("round", "leader").prefetch_related(Prefetch("members", queryset=User.objects.order_by("username")))
     if sees_everything(user):
         return qs
     if is_evaluator(user):
