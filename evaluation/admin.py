@@ -6,8 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from qujing_disclosure.core.access import is_municipal
-from qujing_disclosure.core.admin_access import MunicipalAdminMixin, ReadOnlyAdminMixin
+from qujing_disclosure.core.admin_access import MunicipalAdminMixin, ReadOnlyAdminMixin, ScopedAdminMixin
 from qujing_disclosure.core.errors import DomainError
 
 from . import selectors, services
@@ -29,8 +28,9 @@ from .models import (
 )
 
 
-class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Watched by the municipal office, never edited here: state changes only through the services."""
+class ReadOnlyAdmin(ScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Watched by the municipal office, never edited here: state changes only through the services.
+    Lists start from the app's selector (`list_for`)."""
 
 
 def _raise_as_validation_error(error, fields):
@@ -86,7 +86,7 @@ class CriterionInline(MunicipalAdminMixin, admin.StackedInline):
     extra = 0
 
     def _editable(self, request, obj):
-        return is_municipal(request.user) and (obj is None or not selectors.table_is_locked(obj))
+        return request.user.has_perm("evaluation.manage") and (obj is None or not selectors.table_is_locked(obj))
 
     def has_change_permission(self, request, obj=None):
         return self._editable(request, obj)
@@ -106,10 +106,11 @@ class EvaluationTableForm(forms.ModelForm):
 
 
 @admin.register(EvaluationTable)
-class EvaluationTableAdmin(MunicipalAdminMixin, admin.ModelAdmin):
+class EvaluationTableAdmin(ScopedAdminMixin, MunicipalAdminMixin, admin.ModelAdmin):
     """The quantitative evaluation table; locked once a scorecard of the round is submitted.
     The table and its criteria are written by the services (audited), not by the admin's own save."""
 
+    list_for = staticmethod(selectors.table_list_for)
     form = EvaluationTableForm
     list_display = ("round", "title", "total")
     fields = ("round", "title", "note")
@@ -171,7 +172,8 @@ class TeamForm(forms.ModelForm):
 
 
 @admin.register(Team)
-class TeamAdmin(MunicipalAdminMixin, admin.ModelAdmin):
+class TeamAdmin(ScopedAdminMixin, MunicipalAdminMixin, admin.ModelAdmin):
+    list_for = staticmethod(selectors.team_list_for)
     form = TeamForm
     list_display = ("name", "round", "leader")
     list_filter = ("round",)
@@ -207,9 +209,10 @@ class InspectionForm(forms.ModelForm):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(MunicipalAdminMixin, admin.ModelAdmin):
+class InspectionAdmin(ScopedAdminMixin, MunicipalAdminMixin, admin.ModelAdmin):
     """R20: daily inspections and special checks, recorded and corrected through the services (audited)."""
 
+    list_for = staticmethod(selectors.inspection_list_for)
     form = InspectionForm
     list_display = ("organization", "jurisdiction", "kind", "inspected_on", "rating", "rectification_due", "rectified_on")
     list_filter = ("kind", "rating", "jurisdiction")
@@ -257,9 +260,10 @@ class CaseStoryForm(forms.ModelForm):
 
 
 @admin.register(CaseStory)
-class CaseStoryAdmin(MunicipalAdminMixin, admin.ModelAdmin):
+class CaseStoryAdmin(ScopedAdminMixin, MunicipalAdminMixin, admin.ModelAdmin):
     """R8a: good-practice case stories, published on the site page and the home page."""
 
+    list_for = staticmethod(selectors.story_list_for)
     form = CaseStoryForm
     list_display = ("title", "designation", "status", "published_at")
     list_filter = ("status",)
@@ -292,6 +296,7 @@ class CaseStoryAdmin(MunicipalAdminMixin, admin.ModelAdmin):
 
 @admin.register(Objection)
 class ObjectionAdmin(ReadOnlyAdmin):
+    list_for = staticmethod(selectors.objection_list_for)
     list_display = ("code", "publicity", "state", "received_on", "objector_name", "objector_contact")
     list_filter = ("state",)
     search_fields = ("code", "content")
@@ -299,32 +304,38 @@ class ObjectionAdmin(ReadOnlyAdmin):
 
 @admin.register(Assignment)
 class AssignmentAdmin(ReadOnlyAdmin):
+    list_for = staticmethod(selectors.assignment_list_for)
     list_display = ("candidate", "evaluator", "state", "declared_at")
     list_filter = ("state", "candidate__round")
 
 
 @admin.register(Scorecard)
 class ScorecardAdmin(ReadOnlyAdmin):
+    list_for = staticmethod(selectors.scorecard_list_for)
     list_display = ("assignment", "state", "total", "submitted_at")
     list_filter = ("state",)
 
 
 @admin.register(Deliberation)
 class DeliberationAdmin(ReadOnlyAdmin):
+    list_for = staticmethod(selectors.deliberation_list_for)
     list_display = ("round", "meeting_date", "decision", "recorded_by")
 
 
 @admin.register(Publicity)
 class PublicityAdmin(ReadOnlyAdmin):
+    list_for = staticmethod(selectors.publicity_list_for)
     list_display = ("round", "starts_on", "ends_on", "status")
 
 
 @admin.register(SubsidyPayment)
 class SubsidyPaymentAdmin(ReadOnlyAdmin):
+    list_for = staticmethod(selectors.subsidy_list_for)
     list_display = ("designation", "amount", "state", "voucher")
     list_filter = ("state",)
 
 
 @admin.register(Revocation)
 class RevocationAdmin(ReadOnlyAdmin):
+    list_for = staticmethod(selectors.revocation_list_for)
     list_display = ("designation", "decision_ref", "decided_on", "score", "plaque_recalled_on")

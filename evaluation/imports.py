@@ -20,6 +20,7 @@ from qujing_disclosure.core.access import require
 from qujing_disclosure.core.audit import audit_record
 from qujing_disclosure.core.errors import DomainError
 from qujing_disclosure.core.excel import FORMULA_TRIGGERS
+from qujing_disclosure.core.models import User
 from sites.enums import RoundStatus
 
 from . import services
@@ -76,7 +77,7 @@ def _read(uploaded_file):
     return rows
 
 
-def scoresheet_import(*, actor, team_id: int, uploaded_file) -> int:
+def scoresheet_import(*, actor: User | None, team_id: int, uploaded_file) -> int:
     """Check every row of a team's sheet; on any problem raise ImportRejected (nothing written),
     else declare (R5), save and submit every card in one transaction. Returns the number of cards submitted.
     Rows of cards already submitted are accepted when unchanged (the sheet the system made carries them).

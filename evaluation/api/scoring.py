@@ -1,7 +1,8 @@
 """API of the evaluation itself: assignments and scorecards (R4, R5), candidates, tables, teams and their
 paper score sheets, democratic evaluation (R19). Reads start from the scoped selectors; writes go through
 evaluation.services, whose rules decide (NotPermitted answers 404, like an unknown id)."""
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action

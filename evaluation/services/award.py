@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from qujing_disclosure.core.access import require
 from qujing_disclosure.core.clock import today as china_today
 from qujing_disclosure.core.errors import DomainError, InvalidTransition
+from qujing_disclosure.core.models import User
 from qujing_disclosure.core.transitions import lock, transition_apply, transition_check
 from sites import services as site_services
 from sites.enums import ApplicationState, Level, RoundStatus
@@ -49,7 +50,7 @@ def _next_plaque_numbers(round_: Round, count: int) -> list[str]:
 
 
 @transaction.atomic
-def round_award(*, actor, round_id: int, awarded_on: datetime.date | None = None) -> list[Designation]:
+def round_award(*, actor: User | None, round_id: int, awarded_on: datetime.date | None = None) -> list[Designation]:
     """R9: make every listed unit a designation with title, plaque number and subsidy; the others are
     not awarded; the round finishes. Refused while the publicity runs or any objection is unanswered (R8);
     the award date falls after the publicity and no later than today (China time).
@@ -101,7 +102,7 @@ def round_award(*, actor, round_id: int, awarded_on: datetime.date | None = None
 
 
 @transaction.atomic
-def subsidy_advance(*, actor, payment_id: int, state: str, voucher: str = "") -> SubsidyPayment:
+def subsidy_advance(*, actor: User | None, payment_id: int, state: str, voucher: str = "") -> SubsidyPayment:
     """R9: the subsidy's steps, pending → approved → paid (with the payment voucher).
 
     The municipal office. Each step records who took it and when."""
@@ -128,7 +129,7 @@ def _reevaluation_score(candidate: Candidate) -> Decimal:
 
 
 @transaction.atomic
-def designation_revoke_with_decision(*, actor, designation_id: int, reason: str, decision_ref: str,
+def designation_revoke_with_decision(*, actor: User | None, designation_id: int, reason: str, decision_ref: str,
                                      decided_on: datetime.date | None = None, candidate_id: int | None = None,
                                      plaque_recalled_on: datetime.date | None = None) -> Revocation:
     """R10: withdraw a title — decision recorded, plaque recalled — through sites.designation_revoke, which
@@ -175,7 +176,7 @@ def designation_revoke_with_decision(*, actor, designation_id: int, reason: str,
 
 
 @transaction.atomic
-def reevaluation_retain(*, actor, candidate_id: int) -> Candidate:
+def reevaluation_retain(*, actor: User | None, candidate_id: int) -> Candidate:
     """R10: a re-evaluated site at or above the pass mark keeps its title. The municipal office."""
     candidate = lock(Candidate.objects.filter(kind=CandidateKind.REEVALUATION).select_related("round"), pk=candidate_id)
     require(actor, "evaluation.manage", candidate)

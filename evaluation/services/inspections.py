@@ -12,6 +12,7 @@ from qujing_disclosure.core.access import require
 from qujing_disclosure.core.audit import audit_record
 from qujing_disclosure.core.clock import today as china_today
 from qujing_disclosure.core.errors import DomainError
+from qujing_disclosure.core.models import User
 from qujing_disclosure.core.transitions import fields_update, lock
 from sites.models import Organization
 
@@ -33,7 +34,7 @@ def inspection_check(*, inspected_on: datetime.date, rectification_due: datetime
 
 
 @transaction.atomic
-def inspection_record(*, actor, organization_id: int, kind: str, inspected_on: datetime.date, findings: str, rating: str,
+def inspection_record(*, actor: User | None, organization_id: int, kind: str, inspected_on: datetime.date, findings: str, rating: str,
                       inspectors: str = "", rectification_due: datetime.date | None = None) -> Inspection:
     """R20: record a daily inspection or special check; a finding may set a rectification deadline.
 
@@ -50,7 +51,7 @@ def inspection_record(*, actor, organization_id: int, kind: str, inspected_on: d
 
 
 @transaction.atomic
-def inspection_update(*, actor, inspection_id: int, **changes) -> Inspection:
+def inspection_update(*, actor: User | None, inspection_id: int, **changes) -> Inspection:
     """R20: correct an inspection record or note its rectification; the unit stays.
 
     Whoever may record it (`evaluation.record_inspection`). Audited with old and new values, nothing when unchanged."""

@@ -16,6 +16,7 @@ from qujing_disclosure.core.access import require
 from qujing_disclosure.core.audit import audit_record
 from qujing_disclosure.core.clock import today as china_today
 from qujing_disclosure.core.errors import DomainError
+from qujing_disclosure.core.models import User
 from qujing_disclosure.core.receipts import create_with_receipt_code
 from qujing_disclosure.core.transitions import lock, transition_apply
 from sites import services as site_services
@@ -32,7 +33,7 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @transaction.atomic
-def publicity_open(*, actor, round_id: int, starts_on: datetime.date, ends_on: datetime.date) -> Publicity:
+def publicity_open(*, actor: User | None, round_id: int, starts_on: datetime.date, ends_on: datetime.date) -> Publicity:
     """R8: publish the deliberated list online for at least PUBLICITY_MIN_DAYS days, from today or later.
 
     The municipal office, once the leading group approved exactly the current list (R7). The round enters
@@ -78,7 +79,7 @@ def publicity_open(*, actor, round_id: int, starts_on: datetime.date, ends_on: d
 
 
 @transaction.atomic
-def publicity_withdraw(*, actor, round_id: int, reason: str) -> Publicity | None:
+def publicity_withdraw(*, actor: User | None, round_id: int, reason: str) -> Publicity | None:
     """Take a running publicity down and send the round back to evaluation (e.g. to re-deliberate
     after upheld objections). Its objections stay on record and must still be answered.
 
@@ -97,7 +98,7 @@ def publicity_withdraw(*, actor, round_id: int, reason: str) -> Publicity | None
     return publicity
 
 
-def publicity_close(*, actor, publicity_id: int, today: datetime.date | None = None) -> Publicity:
+def publicity_close(*, actor: User | None, publicity_id: int, today: datetime.date | None = None) -> Publicity:
     """R8: close one publicity whose last day (China time) has passed — the same change the sweeper
     (jobs.close_due_publicities) makes in bulk, for one row.
 
@@ -150,7 +151,7 @@ def _lock_objection(objection_id: int) -> Objection:
 
 
 @transaction.atomic
-def objection_investigate(*, actor, objection_id: int, note: str) -> Objection:
+def objection_investigate(*, actor: User | None, objection_id: int, note: str) -> Objection:
     """Move an objection into investigation (R8), with the arrangement made. The municipal office."""
     objection = _lock_objection(objection_id)
     require(actor, "evaluation.manage", objection)
@@ -160,7 +161,7 @@ def objection_investigate(*, actor, objection_id: int, note: str) -> Objection:
 
 
 @transaction.atomic
-def objection_answer(*, actor, objection_id: int, upheld: bool, reply: str, investigation: str = "") -> Objection:
+def objection_answer(*, actor: User | None, objection_id: int, upheld: bool, reply: str, investigation: str = "") -> Objection:
     """Uphold or dismiss with a public reply (R8). An upheld objection takes the unit off the list
     (its application back to recommended, through sites' door).
 

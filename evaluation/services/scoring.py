@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from qujing_disclosure.core.access import require
 from qujing_disclosure.core.audit import audit_record, changes_data
 from qujing_disclosure.core.errors import DomainError, InvalidTransition
+from qujing_disclosure.core.models import User
 from qujing_disclosure.core.transitions import fields_update, lock, transition_apply
 from sites import services as site_services
 from sites.enums import RoundStatus
@@ -52,7 +53,7 @@ def parse_points(raw, criterion: Criterion, *, field: str) -> Decimal | None:
     return points
 
 
-def _lock_scorecard_for(actor, assignment_id: int, *, on_paper: bool) -> tuple[Assignment, Scorecard]:
+def _lock_scorecard_for(actor: User | None, assignment_id: int, *, on_paper: bool) -> tuple[Assignment, Scorecard]:
     """The assignment and its scorecard (created on first use), locked, for a writer allowed to score it."""
     assignment = lock(Assignment.objects.select_related("candidate__round", "candidate__team"), pk=assignment_id)
     require(actor, "evaluation.enter_paper_scores" if on_paper else "evaluation.score", assignment)
@@ -89,7 +90,7 @@ def _paper(on_paper: bool, assignment: Assignment) -> dict:
 
 
 @transaction.atomic
-def scorecard_save(*, actor, assignment_id: int, scores: dict, on_paper: bool = False) -> Scorecard:
+def scorecard_save(*, actor: User | None, assignment_id: int, scores: dict, on_paper: bool = False) -> Scorecard:
     """Save (part of) a draft scorecard. `scores` maps criterion id → {points, methods, notes}.
     Every score stays within 0..max of its criterion and names its methods (R4).
 
@@ -135,7 +136,7 @@ def scorecard_save(*, actor, assignment_id: int, scores: dict, on_paper: bool = 
 
 
 @transaction.atomic
-def scorecard_submit(*, actor, assignment_id: int, on_paper: bool = False) -> Scorecard:
+def scorecard_submit(*, actor: User | None, assignment_id: int, on_paper: bool = False) -> Scorecard:
     """Submit and lock a complete scorecard, every score checked again against the current table (R4).
 
     The assigned evaluator, or with `on_paper=True` the handler of the team's paper sheet. Repeated: nothing."""
@@ -160,7 +161,7 @@ def scorecard_submit(*, actor, assignment_id: int, on_paper: bool = False) -> Sc
 
 
 @transaction.atomic
-def scorecard_reopen(*, actor, scorecard_id: int, reason: str) -> Scorecard:
+def scorecard_reopen(*, actor: User | None, scorecard_id: int, reason: str) -> Scorecard:
     """Staff unlock a submitted scorecard, with a reason, while the round is being evaluated.
 
     The municipal office. A draft stays as it is."""
@@ -178,7 +179,7 @@ def scorecard_reopen(*, actor, scorecard_id: int, reason: str) -> Scorecard:
 
 
 @transaction.atomic
-def evidence_add(*, actor, assignment_id: int, uploaded_file, title: str = "", criterion_id: int | None = None) -> Evidence:
+def evidence_add(*, actor: User | None, assignment_id: int, uploaded_file, title: str = "", criterion_id: int | None = None) -> Evidence:
     """Attach an evidence file (PDF, image, Office) to one's own draft scorecard, optionally for one criterion.
 
     The assigned evaluator. Audited in the scorecard's history."""
@@ -195,7 +196,7 @@ def evidence_add(*, actor, assignment_id: int, uploaded_file, title: str = "", c
 
 
 @transaction.atomic
-def democratic_record(*, actor, candidate_id: int, held_on: datetime.date, satisfied: int, basically_satisfied: int,
+def democratic_record(*, actor: User | None, candidate_id: int, held_on: datetime.date, satisfied: int, basically_satisfied: int,
                       dissatisfied: int, note: str = "") -> DemocraticEvaluation:
     """Record (or correct) the 民主测评 ballots of a candidate (R4, R19).
 

@@ -12,6 +12,7 @@ from qujing_disclosure.core.access import require
 from qujing_disclosure.core.audit import audit_record
 from qujing_disclosure.core.clock import today as china_today
 from qujing_disclosure.core.errors import DomainError
+from qujing_disclosure.core.models import User
 from sites import services as site_services
 from sites.enums import ApplicationState, RoundStatus
 from sites.models import Application, Quota
@@ -22,7 +23,7 @@ from .common import require_round_status, round_locked
 
 
 @transaction.atomic
-def shortlist_add(*, actor, application_id: int, reason: str = "") -> Application:
+def shortlist_add(*, actor: User | None, application_id: int, reason: str = "") -> Application:
     """Put a candidate on the preliminary list: never more than the jurisdiction's quota (R2), and only
     with a complete panel score at or above the pass mark (R6).
 
@@ -54,7 +55,7 @@ def shortlist_add(*, actor, application_id: int, reason: str = "") -> Applicatio
 
 
 @transaction.atomic
-def shortlist_remove(*, actor, application_id: int, reason: str) -> Application:
+def shortlist_remove(*, actor: User | None, application_id: int, reason: str) -> Application:
     """Take a unit off the preliminary list before publicity, with a reason. The municipal office."""
     if not (reason or "").strip():
         raise DomainError(_("移出初选名单必须填写理由。"), field="reason", code="reason_required")
@@ -66,7 +67,7 @@ def shortlist_remove(*, actor, application_id: int, reason: str) -> Application:
 
 
 @transaction.atomic
-def deliberation_record(*, actor, round_id: int, meeting_date: datetime.date, attendees: str, decision: str,
+def deliberation_record(*, actor: User | None, round_id: int, meeting_date: datetime.date, attendees: str, decision: str,
                         notes: str = "", minutes=None) -> Deliberation:
     """R7: record the leading group's deliberation of the current preliminary list (the list's ids are frozen in it).
 

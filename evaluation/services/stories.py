@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from qujing_disclosure.core.access import require
 from qujing_disclosure.core.audit import audit_record
 from qujing_disclosure.core.errors import DomainError
+from qujing_disclosure.core.models import User
 from qujing_disclosure.core.transitions import fields_update, lock, transition_apply
 from sites import services as site_services
 
@@ -31,7 +32,7 @@ def story_check(*, title: str, body: str, photo=None) -> None:
 
 
 @transaction.atomic
-def story_save(*, actor, designation_id: int, title: str, body: str, photo=None, story_id: int | None = None) -> CaseStory:
+def story_save(*, actor: User | None, designation_id: int, title: str, body: str, photo=None, story_id: int | None = None) -> CaseStory:
     """R8a: write or correct a case story (a draft until published with story_set_status).
 
     The municipal office. A correction records old and new values; a new photo replaces the old one."""
@@ -50,7 +51,7 @@ def story_save(*, actor, designation_id: int, title: str, body: str, photo=None,
 
 
 @transaction.atomic
-def story_set_status(*, actor, story_id: int, status: str) -> CaseStory:
+def story_set_status(*, actor: User | None, story_id: int, status: str) -> CaseStory:
     """R8a: publish or take down a case story (the home and site pages follow). The municipal office."""
     story = lock(CaseStory, pk=story_id)
     require(actor, "evaluation.manage", story)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from qujing_disclosure.core.access import require
 from qujing_disclosure.core.audit import audit_record
 from qujing_disclosure.core.errors import DomainError
+from qujing_disclosure.core.models import User
 from qujing_disclosure.core.transitions import fields_update, lock
 
 from ..enums import DEFAULT_TABLE, Method
@@ -26,7 +27,7 @@ def _table_locked_error() -> DomainError:
 
 
 @transaction.atomic
-def table_create_default(*, actor, round_id: int) -> EvaluationTable:
+def table_create_default(*, actor: User | None, round_id: int) -> EvaluationTable:
     """Give a round the default quantitative evaluation table (DOMAIN.md), totalling 100.
 
     The municipal office (or a job). Idempotent: a round that has a table keeps it. Criteria are data,
@@ -92,7 +93,7 @@ def criterion_check(*, table: EvaluationTable, criterion: Criterion | None = Non
 
 
 @transaction.atomic
-def table_save(*, actor, round_id: int, title: str, note: str = "", table_id: int | None = None) -> EvaluationTable:
+def table_save(*, actor: User | None, round_id: int, title: str, note: str = "", table_id: int | None = None) -> EvaluationTable:
     """Create a round's evaluation table (empty; add criteria with criterion_save) or change its title and note.
 
     The municipal office. One table per round; an edit records old and new values, nothing when unchanged."""
@@ -110,7 +111,7 @@ def table_save(*, actor, round_id: int, title: str, note: str = "", table_id: in
 
 
 @transaction.atomic
-def criterion_save(*, actor, table_id: int, criterion_id: int | None = None, group: str, name: str, max_points, guidance: str = "",
+def criterion_save(*, actor: User | None, table_id: int, criterion_id: int | None = None, group: str, name: str, max_points, guidance: str = "",
                    methods: Iterable[str], rules: str = "", fed_by_democratic: bool = False, order: int = 0) -> Criterion:
     """Add or change one criterion of a table that has no submitted scores yet (criterion_check).
 
@@ -135,7 +136,7 @@ def criterion_save(*, actor, table_id: int, criterion_id: int | None = None, gro
 
 
 @transaction.atomic
-def criterion_delete(*, actor, criterion_id: int) -> None:
+def criterion_delete(*, actor: User | None, criterion_id: int) -> None:
     """Take a criterion out of a table still being drawn up: no submitted card in the round, no draft score for it.
 
     The municipal office. A draft of the table, never scored, is not an official record: the row goes,

@@ -27,7 +27,7 @@ EVALUATING_STAGES = (RoundStatus.CLOSED, RoundStatus.EVALUATING)
 
 
 @transaction.atomic
-def candidates_sync(*, actor, round_id: int) -> int:
+def candidates_sync(*, actor: User | None, round_id: int) -> int:
     """Make a candidate of every recommended application and (R10) of every active site of the
     round's level and jurisdictions awarded in an earlier round and not in another running round's queue.
 
@@ -74,7 +74,7 @@ def team_member_check(user: User) -> None:
 
 
 @transaction.atomic
-def team_save(*, actor, round_id: int, name: str, member_ids: Iterable[int], leader_id: int | None = None,
+def team_save(*, actor: User | None, round_id: int, name: str, member_ids: Iterable[int], leader_id: int | None = None,
               team_id: int | None = None) -> Team:
     """Create or change an evaluation team (R5): members are evaluators or office staff, the leader one of them.
 
@@ -105,7 +105,7 @@ def _submitted(assignment: Assignment) -> bool:
 
 
 @transaction.atomic
-def assignment_create(*, actor, candidate_id: int, evaluator_id: int) -> Assignment:
+def assignment_create(*, actor: User | None, candidate_id: int, evaluator_id: int) -> Assignment:
     """Assign one evaluator to one candidate, never across a conflict of interest (R5).
 
     The municipal office or a job. Idempotent for a standing assignment; a withdrawn one is reinstated
@@ -132,7 +132,7 @@ def assignment_create(*, actor, candidate_id: int, evaluator_id: int) -> Assignm
 
 
 @transaction.atomic
-def assignment_withdraw(*, actor, assignment_id: int, reason: str) -> Assignment:
+def assignment_withdraw(*, actor: User | None, assignment_id: int, reason: str) -> Assignment:
     """Staff take an evaluator off a candidate. Recorded, never deleted: the assignment becomes
     `withdrawn` with the reason, its draft stays on file and no longer counts. A submitted scorecard
     is never withdrawn silently: staff reopen it first (scorecard_reopen, with its own reason).
@@ -158,7 +158,7 @@ def assignment_withdraw(*, actor, assignment_id: int, reason: str) -> Assignment
 
 
 @transaction.atomic
-def candidate_assign_team(*, actor, candidate_id: int, team_id: int | None, reason: str = "") -> tuple[list, list]:
+def candidate_assign_team(*, actor: User | None, candidate_id: int, team_id: int | None, reason: str = "") -> tuple[list, list]:
     """Give a candidate to a team (or to none, team_id=None): every member without a conflict (R5) is
     assigned; returns (assigned, skipped). Moving it away from its team withdraws the assignments of
     evaluators not in the new team; it is refused while any of them has a submitted scorecard (staff
@@ -197,7 +197,7 @@ def candidate_assign_team(*, actor, candidate_id: int, team_id: int | None, reas
 
 
 @transaction.atomic
-def assignment_declare(*, actor, assignment_id: int, conflict: bool, note: str = "", on_paper: bool = False) -> Assignment:
+def assignment_declare(*, actor: User | None, assignment_id: int, conflict: bool, note: str = "", on_paper: bool = False) -> Assignment:
     """R5: the evaluator declares whether they have a conflict before the materials open.
     A declared conflict takes them off the candidate. Once made, the declaration stands.
 

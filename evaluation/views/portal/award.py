@@ -7,12 +7,11 @@ from django.views.decorators.http import require_POST
 
 from qujing_disclosure.core.clock import today as china_today
 from qujing_disclosure.core.errors import DomainError
-from sites.enums import ApplicationState
 
 from ... import selectors, services
 from ...enums import OBJECTION_OPEN_STATES
 from ...forms import AwardForm, InvestigateForm, ObjectionAnswerForm, RevokeForm, SubsidyForm, add_domain_error
-from .common import domain_message, render_page, run_form, staff_only
+from .common import domain_message, form_page, listed, render_page, run_form, staff_only
 
 
 @staff_only
@@ -53,18 +52,10 @@ def objection_detail(request, pk):
 def award(request, pk):
     """R9: award the round (refused while the publicity runs or an objection is unanswered)."""
     round_ = selectors.evaluation_round_get_for(request.user, pk)
-    form = AwardForm(request.POST or None, initial={"awarded_on": china_today()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            designations = services.round_award(actor=request.user, round_id=round_.pk, awarded_on=form.cleaned_data["awarded_on"])
-            messages.success(request, _("已授牌 %(n)d 个示范点。") % {"n": len(designations)})
-            return redirect("evaluation_portal:round", pk=round_.pk)
-        except DomainError as error:
-            add_domain_error(form, error)
-    listed = round_.applications.filter(state=ApplicationState.SHORTLISTED).select_related("organization", "jurisdiction")
-    return render_page(request, "evaluation/portal/form_page.html", {
-        "title": _("授予“党务公开工作示范点”称号"), "form": form, "listed": listed,
-        "back": reverse("evaluation_portal:round", args=[round_.pk])}, status=400 if form.errors else 200)
+    return form_page(request, AwardForm(request.POST or None, initial={"awarded_on": china_today()}),
+                     lambda data: services.round_award(actor=request.user, round_id=round_.pk, awarded_on=data["awarded_on"]),
+                     success=lambda designations: _("已授牌 %(n)d 个示范点。") % {"n": len(designations)},
+                     back=reverse("evaluation_portal:round", args=[round_.pk]), title=_("授予“党务公开工作示范点”称号"), listed=listed(round_))
 
 
 @staff_only

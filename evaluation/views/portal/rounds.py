@@ -13,14 +13,14 @@ from django.views.decorators.http import require_POST
 
 from qujing_disclosure.core.errors import DomainError
 from sites import services as site_services
-from sites.enums import ApplicationState, RoundStatus
+from sites.enums import RoundStatus
 from sites.selectors import organization_list_for
 
 from ... import charts, exports, selectors, services
 from ...enums import ASSIGNMENT_ACTIVE_STATES, ScorecardState
 from ...forms import DeliberationForm, DemocraticForm, InspectionForm, PublicityForm, ReasonForm, add_domain_error
 from ...models import Assignment, Deliberation, Publicity
-from .common import domain_message, perm_or_404, ranking_readers, render_page, run_form, staff_only
+from .common import domain_message, form_page, listed, perm_or_404, ranking_readers, render_page, run_form, staff_only
 
 
 @ranking_readers
@@ -110,17 +110,10 @@ def democratic_edit(request, pk):
     candidate = selectors.candidate_get_for(request.user, pk)
     existing = getattr(candidate, "democratic", None) if hasattr(candidate, "democratic") else None
     initial = {k: getattr(existing, k) for k in ("held_on", "satisfied", "basically_satisfied", "dissatisfied", "note")} if existing else {}
-    form = DemocraticForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.democratic_record(actor=request.user, candidate_id=candidate.pk, **form.cleaned_data)
-            messages.success(request, _("民主测评结果已记录。"))
-            return redirect("evaluation_portal:round", pk=candidate.round_id)
-        except DomainError as error:
-            add_domain_error(form, error)
-    return render_page(request, "evaluation/portal/form_page.html", {
-        "title": _("民主测评：%(org)s") % {"org": candidate.organization.name}, "form": form,
-        "back": reverse("evaluation_portal:round", args=[candidate.round_id])})
+    return form_page(request, DemocraticForm(request.POST or None, initial=initial),
+                     lambda data: services.democratic_record(actor=request.user, candidate_id=candidate.pk, **data),
+                     success=_("民主测评结果已记录。"), back=reverse("evaluation_portal:round", args=[candidate.round_id]),
+                     title=_("民主测评：%(org)s") % {"org": candidate.organization.name}, error_status=200)
 
 
 @login_required
@@ -195,42 +188,24 @@ def shortlist(request, pk, action):
     return redirect("evaluation_portal:ranking", pk=round_.pk)
 
 
-def _listed(round_):
-    return round_.applications.filter(state=ApplicationState.SHORTLISTED).select_related("organization", "jurisdiction")
-
-
 @perm_or_404("evaluation.record_deliberation")
 def deliberation(request, pk):
     """R7: record the leading group's meeting on the current list."""
     round_ = selectors.evaluation_round_get_for(request.user, pk)
-    form = DeliberationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.deliberation_record(actor=request.user, round_id=round_.pk, **form.cleaned_data)
-            messages.success(request, _("领导小组审议结果已记录。"))
-            return redirect("evaluation_portal:round", pk=round_.pk)
-        except DomainError as error:
-            add_domain_error(form, error)
-    return render_page(request, "evaluation/portal/form_page.html", {
-        "title": _("领导小组审议初选名单"), "form": form, "listed": _listed(round_), "multipart": True,
-        "back": reverse("evaluation_portal:round", args=[round_.pk])}, status=400 if form.errors else 200)
+    return form_page(request, DeliberationForm(request.POST or None, request.FILES or None),
+                     lambda data: services.deliberation_record(actor=request.user, round_id=round_.pk, **data),
+                     success=_("领导小组审议结果已记录。"), back=reverse("evaluation_portal:round", args=[round_.pk]),
+                     title=_("领导小组审议初选名单"), listed=listed(round_), multipart=True)
 
 
 @staff_only
 def publicity_open(request, pk):
     """R8: open the online publicity of the deliberated list."""
     round_ = selectors.evaluation_round_get_for(request.user, pk)
-    form = PublicityForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.publicity_open(actor=request.user, round_id=round_.pk, **form.cleaned_data)
-            messages.success(request, _("公示已发布。"))
-            return redirect("evaluation_portal:round", pk=round_.pk)
-        except DomainError as error:
-            add_domain_error(form, error)
-    return render_page(request, "evaluation/portal/form_page.html", {
-        "title": _("发布公示"), "form": form, "listed": _listed(round_), "back": reverse("evaluation_portal:round", args=[round_.pk])},
-        status=400 if form.errors else 200)
+    return form_page(request, PublicityForm(request.POST or None),
+                     lambda data: services.publicity_open(actor=request.user, round_id=round_.pk, **data),
+                     success=_("公示已发布。"), back=reverse("evaluation_portal:round", args=[round_.pk]),
+                     title=_("发布公示"), listed=listed(round_))
 
 
 @ranking_readers
