@@ -1,4 +1,7 @@
-"""Server-rendered SVG pictures (no JavaScript, no CDN): the 12-month compliance calendar."""
+"""Server-rendered SVG pictures (no JavaScript, no CDN): the 12-month compliance calendar and rate bars.
+
+Presentation only, in the interface room beside forms and exports: it draws what the selectors
+computed and reads nothing itself; views call it, and the template tags hand it to templates."""
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _

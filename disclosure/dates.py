@@ -1,7 +1,9 @@
 """Pure date logic of the disclosure rules (R16 window, R17 display), judged in China time.
 
-No database and no clock here: callers pass `today` (timezone.localdate(), Asia/Shanghai),
-so the property-based tests can walk across month and year ends.
+No database and no clock here: callers pass `today` (core.clock.today(), Asia/Shanghai),
+so the property-based tests can walk across month and year ends. Its room is just above enums:
+models, selectors, services and jobs use it, and it uses nothing but enums and settings
+(the rooms contract in .importlinter holds it there).
 """
 import datetime
 

@@ -3,6 +3,9 @@
 A job stores a message code and its parameters beside the Chinese text (kept for search, the admin
 and rows written before codes existed); pages and API answers render the code in the language of the
 request, so an English page shows English. Unknown codes or broken parameters fall back to the stored text.
+
+Its room is just above enums, beside dates.py: the jobs write with it and the models read with it
+(Finding.text, Reminder.text); it imports nothing of the app (.importlinter's rooms contract).
 """
 from django.conf import settings
 from django.utils import translation

@@ -1,3 +1,4 @@
+"""Template filters of the disclosure pages: percentages and the rate bar (drawn by charts.py)."""
 from django import template
 
 from ..charts import rate_bar as draw_rate_bar
