@@ -1,23 +1,39 @@
 """Demo data for the disclosure work (run by `manage.py load_demo` after the sites demo).
 
-For every active organisation: carriers, a catalogue of seven entries, and a year of items with
-realistic compliance (most on time, some late, a few missed or breached), then the 11th-day checks
-for those months (findings), rectification notices in every state, exemptions, feedback in every
-state and satisfaction ratings. The history before today is seeded directly (it predates the
-system, like the sites demo's past rounds); the demo unit's current items go through the services,
-so their procedure and audit are real. Idempotent: a second run finds the catalogues and stops.
-"""
-import datetime
-import hashlib
-import random
+For every active organisation: carriers, a catalogue of entries, and a year of items with realistic
+compliance (most on time, some late, a few missed or breached), the 11th-day checks for those months
+(findings), rectification notices in every state, exemptions, feedback in every state and
+satisfaction ratings.
 
+Every change is written through the production services, jobs and audit action names, so demo pages
+read like real ones. The year before today is replayed as the system would have lived it, each step
+at its own moment (`_at`, as the sites demo does for its past rounds), with `actor=None` (written as the
+system) for organisations that have no demo account: every day of the year the beat jobs themselves
+publish what is due (R16, through the one publishing function), archive what has ended (R17) and, on
+the 11th, record missed entries; items approved late are reviewed through `item_review` and so
+published in a later window; findings and rectification notices go through `finding_record` and the
+rectification services, reports and send-backs in order; the public's feedback through the public
+service, answered through the organisation's. What predates the system, or what the services only keep
+as records, is bulk-written: the catalogues and carriers (the demo unit keeps its own through the
+services), the items as approved before the year began, proof of publication and inspection marks,
+attachments, the exemptions of organisations without a demo account (only an organisation's own
+account files one) and ratings (hashed with the service's `phone_hash`). The demo unit's current work
+goes through the services with its own account. Idempotent: a second run finds the catalogues and stops.
+"""
+import contextlib
+import datetime
+import random
+from unittest import mock
+
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qujing_disclosure.core.audit import audit_record_many
-from qujing_disclosure.core.receipts import receipt_code_new
+from qujing_disclosure.core import clock
+from qujing_disclosure.core.audit import audit_context
 from qujing_disclosure.core.models import Role, User
+from qujing_disclosure.core.workdays import load_calendar
 from sites.models import Organization
 
 from . import dates, jobs, services
@@ -26,7 +42,6 @@ from .enums import (
     CarrierKind,
     EvidenceKind,
     ExemptionState,
-    FeedbackState,
     Field,
     FindingKind,
     FindingState,
@@ -47,7 +62,6 @@ from .models import (
     Feedback,
     Finding,
     Item,
-    Rectification,
     SatisfactionRating,
 )
 
@@ -123,6 +137,13 @@ def _aware(day, hour=9):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
+@contextlib.contextmanager
+def _at(day, hour=9):
+    """Live through `day` at `hour` China time: the clock, auto_now(_add) stamps and audit rows read it."""
+    with mock.patch("django.utils.timezone.now", return_value=_aware(day, hour)):
+        yield
+
+
 def _author():
     return User.objects.filter(role=Role.MUNICIPAL).order_by("id").first()
 
@@ -133,27 +154,25 @@ def load(*, stdout=None):
             stdout.write(_("党务公开：演示数据已存在，跳过。"))
         return
     rng = random.Random(SEED)
-    today = timezone.localdate()
+    today = clock.today()
     organizations = list(Organization.objects.filter(is_active=True).select_related("jurisdiction").order_by("id"))
-    categories = {c.code: c for c in Category.objects.all()}
+    categories = {c.code: c.pk for c in Category.objects.all()}
     author = _author()
     unit = Organization.objects.filter(jurisdiction__code=UNIT_ORGANIZATION[0], name=UNIT_ORGANIZATION[1]).first()
     unit_id = unit.pk if unit else None
-    with transaction.atomic():
-        carriers, entries, keys, links = _catalogues(rng, organizations, categories, today, unit_id)
-        _history(rng, organizations, entries, keys, links, author, today)
-        _evidence(carriers, author)
+    with transaction.atomic(), audit_context():
+        carriers, entries, keys = _catalogues(rng, organizations, categories, today, unit_id)
+        late = _history(rng, organizations, entries, keys, author, today)
+        _replay_the_year(late, today)
+        _inspections(carriers, author)
         _attachments(rng, unit_id, author)
-        for month in dates.last_months(today, 12):
-            if today > dates.window_end(month):
-                jobs.check_missed_entries(today=today, month=month)
         _breaches_and_rectifications(rng, author, today)
         _exemptions(rng, organizations, author, today)
-        _feedback(rng, organizations, author, today)
+        _feedback(rng, organizations, today)
         jobs.record_overdue_feedback(today=today)
         _ratings(rng, organizations, today)
         jobs.send_exemption_reminders(today=today)
-    _unit_workflow(today)
+        _unit_workflow(today)
     if stdout is not None:
         stdout.write(
             _("党务公开：目录条目 %(entries)d 条，公开事项 %(items)d 项（正在公开 %(shown)d 项），检查发现问题 %(findings)d 个，"
@@ -194,40 +213,62 @@ def _extra_lines(rng, o, unit):
 
 
 def _catalogues(rng, organizations, categories, today, unit_id):
-    carriers = Carrier.objects.bulk_create([
-        Carrier(organization=o, jurisdiction_id=o.jurisdiction_id, kind=kind, name=name, location=location, url=url,
-                handle=handle, maintainer="党务公开专干")
-        for o in organizations
-        for kind, name, location, url, handle in _carrier_specs(rng, o, o.pk == unit_id)
-    ])
-    by_org = {}
-    for carrier in carriers:
-        by_org.setdefault(carrier.organization_id, []).append(carrier)
-    lines = [(o, line) for o in organizations for line in [*CATALOGUE, *_extra_lines(rng, o, o.pk == unit_id)]]
-    entries = CatalogueEntry.objects.bulk_create([
-        CatalogueEntry(organization=o, jurisdiction_id=o.jurisdiction_id, category=categories[category], title=title,
-                       scope=scope, forms=list(forms), time_type=time_type, cadence=cadence, field=field)
-        for o, (_key, category, title, scope, forms, time_type, cadence, field) in lines
-    ])
-    keys = {entry.pk: line[0] for entry, (_o, line) in zip(entries, lines, strict=True)}
-    # The catalogues predate the year of history (the 11th check ignores entries created later).
-    CatalogueEntry.objects.update(created_at=_aware(dates.add_months(today, -13)))
+    """Every organisation's carriers and catalogue (R12, R13), kept since 13 months ago: the catalogues
+    predate the year of history (the 11th check ignores later entries). The demo unit keeps its own
+    through the services with its account; the other organisations' catalogues are records kept before
+    the system (several thousand rows: through the services one by one they would make the demo slow)."""
+    unit_user = User.objects.filter(username="unit", organization_id=unit_id).first() if unit_id else None
+    by_org, entries, keys = {}, [], {}
+    lines = {o.pk: [*CATALOGUE, *_extra_lines(rng, o, o.pk == unit_id)] for o in organizations}
+    specs = {o.pk: _carrier_specs(rng, o, o.pk == unit_id) for o in organizations}
+    with _at(dates.add_months(today, -13)):
+        for carrier in Carrier.objects.bulk_create([
+            Carrier(organization=o, jurisdiction_id=o.jurisdiction_id, kind=kind, name=name, location=location,
+                    url=url, handle=handle, maintainer="党务公开专干")
+            for o in organizations if not (unit_user and o.pk == unit_id)
+            for kind, name, location, url, handle in specs[o.pk]
+        ]):
+            by_org.setdefault(carrier.organization_id, []).append(carrier)
+        if unit_user:
+            by_org[unit_id] = [
+                services.carrier_create(actor=unit_user, organization_id=unit_id, kind=kind, name=name,
+                                        location=location, url=url, handle=handle, maintainer="党务公开专干")
+                for kind, name, location, url, handle in specs[unit_id]
+            ]
+        planned = []
+        for o in organizations:
+            for key, category, title, scope, forms, time_type, cadence, field in lines[o.pk]:
+                carrier_ids = []
+                if scope == Scope.EXTERNAL:
+                    kinds = {FORM_CARRIER[form] for form in forms if form in FORM_CARRIER}
+                    mine = by_org[o.pk]
+                    carrier_ids = [c.pk for c in mine if c.kind in kinds] or [mine[0].pk]
+                values = {"category_id": categories[category], "title": title, "scope": scope, "forms": list(forms),
+                          "time_type": time_type, "cadence": cadence, "field": field}
+                if unit_user and o.pk == unit_id:
+                    entry = services.entry_create(actor=unit_user, organization_id=o.pk, carrier_ids=carrier_ids,
+                                                  **values)
+                    entries.append(entry)
+                    keys[entry.pk] = key
+                else:
+                    planned.append((CatalogueEntry(organization=o, jurisdiction_id=o.jurisdiction_id, **values),
+                                    key, carrier_ids))
+        created = CatalogueEntry.objects.bulk_create([entry for entry, _key, _ids in planned])
     through = CatalogueEntry.carriers.through
-    links = {}
-    for e in entries:
-        if e.scope != Scope.EXTERNAL:
-            continue
-        kinds = {FORM_CARRIER[form] for form in e.forms if form in FORM_CARRIER}
-        mine = [c for c in by_org[e.organization_id] if c.kind in kinds] or by_org[e.organization_id][:1]
-        links[e.pk] = [c.pk for c in mine]
-    through.objects.bulk_create([through(catalogueentry_id=e, carrier_id=c) for e, ids in links.items() for c in ids])
-    return by_org, entries, keys, links
+    through.objects.bulk_create([through(catalogueentry_id=entry.pk, carrier_id=carrier_id)
+                                 for entry, (_e, _key, ids) in zip(created, planned, strict=True) for carrier_id in ids])
+    for entry, (_e, key, _ids) in zip(created, planned, strict=True):
+        entries.append(entry)
+        keys[entry.pk] = key
+    return by_org, entries, keys
 
 
-def _history(rng, organizations, entries, keys, links, author, today):
+def _history(rng, organizations, entries, keys, author, today):
+    """The year's items, as the organisations had them approved before it began (a plan: the publication
+    itself is replayed). Returns {day: [item ids]} of the items approved late, on the day they were."""
     profiles = {o.pk: _profile(rng) for o in organizations}
     months = dates.last_months(today, 12)
-    items = []
+    items, late = [], {}
     series_entries = []
     for entry in entries:
         on_time_p, late_p = profiles[entry.organization_id]
@@ -239,13 +280,13 @@ def _history(rng, organizations, entries, keys, links, author, today):
             # Long-term, renewed each January (its cadence): the current version was published then.
             january = next(m for m in months if m.month == 1)
             day = january.replace(day=rng.randint(1, 10))
-            items.append(_item(entry, code, day, day, None, today, long_term=True))
+            items.append(_item(entry, code, day, None, long_term=True))
             continue
         if entry.time_type == TimeType.PROMPT:
             for _n in range(rng.randint(0, 2)):
                 day = months[rng.randrange(len(months))] + datetime.timedelta(days=rng.randint(0, 27))
                 if day < today:
-                    items.append(_item(entry, code, day, day, day + datetime.timedelta(days=rng.randint(15, 20)), today,
+                    items.append(_item(entry, code, day, day + datetime.timedelta(days=rng.randint(15, 20)),
                                        prompt=True))
             continue
         for month in months:
@@ -258,23 +299,34 @@ def _history(rng, organizations, entries, keys, links, author, today):
             if roll < on_time_p:
                 published_on = publish_on
             elif roll < on_time_p + late_p:
-                published_on = month.replace(day=rng.randint(11, 25))
+                # Approved only after its window (R16): published in the next one, counted late.
+                published_on = dates.add_months(month, 1).replace(day=rng.randint(1, 10))
             else:
                 continue  # missed: the 11th check will record it
             if published_on > today:
                 continue
-            items.append(_item(entry, code, publish_on, published_on,
-                               published_on + datetime.timedelta(days=rng.randint(15, 30)), today))
+            item = _item(entry, code, publish_on, published_on + datetime.timedelta(days=rng.randint(15, 30)))
+            if published_on != publish_on:
+                item.state, item.reviewed_at = ItemState.INITIAL_APPROVED, None
+                item.late_review = published_on
+            items.append(item)
     for item in items:
         item.created_by = author
-    Item.objects.bulk_create(items, batch_size=2000)
+    created = Item.objects.bulk_create(items, batch_size=2000)
+    for item in created:
+        if getattr(item, "late_review", None):
+            late.setdefault(item.late_review, []).append(item.pk)
     _series(rng, series_entries, keys, author, today)
     through = Item.carriers.through
+    links = {}
+    for entry_id, carrier_id in CatalogueEntry.carriers.through.objects.values_list("catalogueentry_id", "carrier_id"):
+        links.setdefault(entry_id, []).append(carrier_id)
     shown = Item.objects.filter(scope=Scope.EXTERNAL).values_list("id", "entry_id")
     through.objects.bulk_create(
         [through(item_id=pk, carrier_id=carrier) for pk, entry_id in shown for carrier in links.get(entry_id, [])],
         batch_size=5000,
     )
+    return late
 
 
 def _series(rng, entries, keys, author, today):
@@ -286,7 +338,7 @@ def _series(rng, entries, keys, author, today):
         for entry in entries:
             month = months[stage * 2 + rng.randint(0, 1)]
             day = month.replace(day=rng.randint(1, 10))
-            item = _item(entry, keys[entry.pk], day, day, day + datetime.timedelta(days=rng.randint(20, 40)), today,
+            item = _item(entry, keys[entry.pk], day, day + datetime.timedelta(days=rng.randint(20, 40)),
                          title=f"{entry.title.split('（')[0]}：{name}")
             item.created_by = author
             if stage:
@@ -297,34 +349,66 @@ def _series(rng, entries, keys, author, today):
         first_of = first_of or dict(previous)
 
 
-def _item(entry, code, publish_on, published_on, display_until, today, *, prompt=False, long_term=False, title=None):
-    month = f"{published_on.year}年{published_on.month}月"
-    end = dates.effective_display_end(published_on, display_until)
-    state = ItemState.ARCHIVED if end is not None and today > end else ItemState.PUBLISHED
+def _item(entry, code, publish_on, display_until, *, prompt=False, long_term=False, title=None):
+    """An item approved for `publish_on` (the office's review three days before); the jobs publish it."""
+    month = f"{publish_on.year}年{publish_on.month}月"
     return Item(
         organization_id=entry.organization_id, jurisdiction_id=entry.jurisdiction_id, entry=entry,
         title=title or (f"{month}{entry.title}" if not (prompt or long_term) else entry.title),
         content=CONTENT[code].format(month=month), field=entry.field, scope=entry.scope, forms=entry.forms,
         time_type=entry.time_type, publish_on=publish_on, display_until=display_until,
-        due_by=dates.due_by(publish_on, prompt=prompt), state=state, published_on=published_on,
-        published_at=_aware(published_on), ended_on=(end + datetime.timedelta(days=1)) if state == ItemState.ARCHIVED else None,
+        due_by=dates.due_by(publish_on, prompt=prompt), state=ItemState.APPROVED,
         check_content=True, check_scope=True, check_form=True, check_timing=True,
         reviewed_at=_aware(publish_on - datetime.timedelta(days=3)),
-        inspection_result="passed" if published_on.day % 3 == 0 else "",
-        inspected_at=_aware(published_on + datetime.timedelta(days=5)) if published_on.day % 3 == 0 else None,
     )
 
 
-def _evidence(by_org, author):
-    """R14 step 3: every inspected item has its proof — one record per carrier it names (minutes for internal
-    items), so an inspection marked passed never lacks proof."""
+def _replay_the_year(late, today):
+    """The year as the beat lived it, day by day up to today: the archive job (R17), late approvals through
+    item_review, the publish job (R16) and, on the 11th, the check of the window just closed (R20). Days
+    on which no job would change anything are skipped; what a job changes it audits, as in production."""
+    planned = list(Item.objects.filter(state__in=(ItemState.APPROVED, ItemState.INITIAL_APPROVED))
+                   .values_list("pk", "publish_on", "display_until"))
+    if not planned:
+        return
+    published_on = {pk: publish_on for pk, publish_on, _end in planned}
+    published_on.update({pk: day for day, ids in late.items() for pk in ids})
+    days = set(published_on.values())
+    days |= {dates.effective_display_end(published_on[pk], end) + datetime.timedelta(days=1)
+             for pk, _publish_on, end in planned if end is not None}
+    first = min(days)
+    month = dates.first_of_month(first)
+    while month <= today:
+        days.add(month.replace(day=dates.window_days()[1] + 1))
+        month = dates.add_months(month, 1)
+    for day in sorted(d for d in days if d <= today):
+        with _at(day, 0):  # the archive job runs just after midnight, the 11th check at night
+            jobs.archive_ended_items(today=day)
+            if day.day == dates.window_days()[1] + 1:
+                jobs.check_missed_entries(today=day)
+        with _at(day, 9):
+            for item_id in late.get(day, []):
+                services.item_review(actor=None, item_id=item_id, approve=True)
+            jobs.publish_due_items(today=day)
+
+
+def _inspections(by_org, author):
+    """R14 step 3: a third of the year's items were inspected and passed, five days after publication, each
+    with its proof — one record per carrier it names (minutes for internal items), so an inspection marked
+    passed never lacks proof. (Records of past inspections, kept as the inspectors left them.)"""
     kinds = {c.pk: c.kind for carriers in by_org.values() for c in carriers}
+    inspected = [(pk, scope, published_on) for pk, scope, published_on in
+                 Item.objects.exclude(published_on=None).values_list("id", "scope", "published_on")
+                 if published_on.day % 3 == 0]
+    for published_on in sorted({row[2] for row in inspected}):
+        Item.objects.filter(published_on=published_on, pk__in=[row[0] for row in inspected if row[2] == published_on]) \
+            .update(inspection_result="passed", inspected_at=_aware(published_on + datetime.timedelta(days=5)))
     through = Item.carriers.through
     item_carriers = {}
     for item_id, carrier_id in through.objects.filter(item__inspection_result="passed").values_list("item_id", "carrier_id"):
         item_carriers.setdefault(item_id, []).append(carrier_id)
     rows = []
-    for pk, scope, published_on in Item.objects.filter(inspection_result="passed").values_list("id", "scope", "published_on"):
+    for pk, scope, published_on in inspected:
         if scope == Scope.INTERNAL:
             rows.append(Evidence(item_id=pk, kind=EvidenceKind.MINUTES, recorded_by=author,
                                  note=f"{published_on:%Y-%m-%d}会议记录已归档"))
@@ -342,8 +426,6 @@ PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pag
 
 def _attachments(rng, unit_id, author):
     """A few attachments on items now on display (the demo unit's, and a handful of others')."""
-    from django.core.files.base import ContentFile
-
     shown = Item.objects.filter(state=ItemState.PUBLISHED, scope=Scope.EXTERNAL).order_by("id")
     picked = list(shown.filter(organization_id=unit_id)[:3])
     others = list(shown.exclude(organization_id=unit_id).values_list("id", flat=True))
@@ -355,63 +437,55 @@ def _attachments(rng, unit_id, author):
 
 
 def _breaches_and_rectifications(rng, author, today):
-    # A few display breaches found by inspectors (R17): boards cleared before 15 days.
+    """R17/R20: inspectors find a few boards cleared before 15 days; the office turns a third of the open
+    findings into rectification notices, each notice's exchange through the services in order (the
+    organisation's reports written as the system when it has no demo account)."""
     external = list(Item.objects.filter(scope=Scope.EXTERNAL, state=ItemState.ARCHIVED).order_by("id")
-                    .values_list("id", "organization_id", "jurisdiction_id", "published_on"))
-    for pk, org, jur, published_on in rng.sample(external, min(12, len(external))):
-        Finding.objects.create(
-            organization_id=org, jurisdiction_id=jur, kind=FindingKind.DISPLAY_BREACH, item_id=pk,
-            period=dates.first_of_month(published_on), created_by=author,
-            description=_("检查发现该事项公开不足15天即从公开栏撤下（R17）。"),
-        )
+                    .values_list("id", "organization_id", "published_on", "ended_on"))
+    for pk, org, published_on, ended_on in rng.sample(external, min(12, len(external))):
+        with _at(min(ended_on, today)):
+            services.finding_record(actor=author, organization_id=org, kind=FindingKind.DISPLAY_BREACH, item_id=pk,
+                                    period=published_on, description=_("检查发现该事项公开不足15天即从公开栏撤下（R17）。"))
     findings = list(Finding.objects.filter(state=FindingState.OPEN).order_by("id"))
     rng.shuffle(findings)
     states = [RectificationState.ISSUED, RectificationState.ISSUED, RectificationState.REPORTED,
               RectificationState.RETURNED, RectificationState.CLOSED, RectificationState.CLOSED]
     first_report, second_report = "已补充公开并拍照留存，完善了公开台账。", "已重新拍照并补充公开，附整改前后对比照片。"
     sent_back, closing = "照片不清晰，请补充。", "整改到位，同意销号。"
-    # R20: each notice's exchange in the audit record, as the services would have written it:
-    # (action, from, to, reason) → ids, written in one INSERT per group.
-    history = {}
+    reporters = {user.organization_id: user for user in User.objects.filter(role=Role.ORGANIZATION)}
     for n, finding in enumerate(findings[: max(1, len(findings) // 3)]):
         state = states[n % len(states)]
         overdue = n % 5 == 1
         twice = state == RectificationState.REPORTED and n % 4 == 2  # sent back once, reported again
+        # Overdue notices were issued a month ago with a deadline a week ago; the others last week.
+        issued = today - datetime.timedelta(days=30 if overdue else 6)
         deadline = today + datetime.timedelta(days=-7 if overdue else 20)
-        notice = Rectification.objects.create(
-            finding=finding, organization_id=finding.organization_id, jurisdiction_id=finding.jurisdiction_id,
-            requirement=_("请于期限内补充公开并报告整改情况，同时完善公开台账。"), deadline=deadline, state=state,
-            report=(second_report if twice else first_report) if state != RectificationState.ISSUED else "",
-            reported_at=timezone.now() if state != RectificationState.ISSUED else None,
-            check_note=sent_back if state == RectificationState.RETURNED or twice else
-            closing if state == RectificationState.CLOSED else "",
-            closed_on=today - datetime.timedelta(days=2) if state == RectificationState.CLOSED else None,
-            issued_by=author,
-        )
-        finding.state = FindingState.NOTICE_ISSUED
-        finding.save(update_fields=["state"])
-        steps = [("disclosure.rectification.issue", "", RectificationState.ISSUED, "")]
+        with _at(issued):
+            notice = services.rectification_issue(actor=author, finding_id=finding.pk, deadline=deadline,
+                                                  requirement=_("请于期限内补充公开并报告整改情况，同时完善公开台账。"))
+        reporter = reporters.get(notice.organization_id)
+        steps = []
         if state != RectificationState.ISSUED:
-            steps.append(("disclosure.rectification.report", RectificationState.ISSUED, RectificationState.REPORTED,
-                          first_report))
+            steps.append(("report", first_report))
         if state == RectificationState.RETURNED or twice:
-            steps.append(("disclosure.rectification.return", RectificationState.REPORTED, RectificationState.RETURNED,
-                          sent_back))
+            steps.append(("return", sent_back))
         if twice:
-            steps.append(("disclosure.rectification.report", RectificationState.RETURNED, RectificationState.REPORTED,
-                          second_report))
+            steps.append(("report", second_report))
+        for offset, (step, text) in enumerate(steps, start=1):
+            with _at(issued + datetime.timedelta(days=offset)):
+                if step == "report":
+                    services.rectification_report(actor=reporter, rectification_id=notice.pk, report=text)
+                else:
+                    services.rectification_check(actor=author, rectification_id=notice.pk, accept=False, note=text)
         if state == RectificationState.CLOSED:
-            steps.append(("disclosure.rectification.close", RectificationState.REPORTED, RectificationState.CLOSED,
-                          closing))
-        for step in steps:
-            history.setdefault(step, []).append(notice.pk)
-    for (action, from_state, to_state, reason), ids in history.items():
-        audit_record_many(actor=None if action == "disclosure.rectification.report" else author, action=action,
-                          model=Rectification, object_ids=ids, from_state=from_state, to_state=to_state, reason=reason,
-                          data={"report": reason} if action == "disclosure.rectification.report" else None)
+            with _at(today - datetime.timedelta(days=2)):  # an overdue one closed after its deadline
+                services.rectification_check(actor=author, rectification_id=notice.pk, accept=True, note=closing)
 
 
 def _exemptions(rng, organizations, author, today):
+    """R11: some organisations hold information back. The register keeps who filed each entry, and only an
+    organisation's own account may: the other organisations have none in the demo, so their entries are
+    records kept as filed (the demo unit files its own through the service, in _unit_workflow)."""
     reasons = [("涉及个人隐私的信访举报处理情况", "涉及个人隐私"), ("尚在调查中的违纪问题线索", "正在调查，过早公开可能影响调查"),
                ("涉密文件传达情况", "涉及国家秘密")]
     rows = []
@@ -427,41 +501,39 @@ def _exemptions(rng, organizations, author, today):
     Exemption.objects.bulk_create(rows)
 
 
-def _feedback(rng, organizations, author, today):
-    from qujing_disclosure.core.workdays import load_calendar
-
+def _feedback(rng, organizations, today):
+    """R18: the public's feedback of the last two months through the public service (receipt codes from
+    core.receipts), marked in hand and answered through the organisation's services on their days —
+    most in time, some late, some still open."""
     calendar = load_calendar()
-    rows = []
     for o in rng.sample(organizations, max(1, len(organizations) // 3)):
         for _n in range(rng.randint(1, 3)):
             received = today - datetime.timedelta(days=rng.randint(0, 60))
             deadline = calendar.add_working_days(received, 5).due
             kind = rng.choice(["open", "handling", "answered", "answered", "answered", "late"])
-            state, answered_on, answer = FeedbackState.RECEIVED, None, ""
+            with _at(received, 10):
+                feedback = services.feedback_submit(organization_id=o.pk, content=rng.choice(FEEDBACK_TEXTS),
+                                                    name=rng.choice(["", "王先生", "李女士", "群众"]))
             if kind == "handling":
-                state = FeedbackState.HANDLING
+                with _at(received, 15):
+                    services.feedback_mark_handling(actor=None, feedback_id=feedback.pk)
             elif kind in ("answered", "late"):
                 answered_on = min(today, deadline if kind == "answered" else deadline + datetime.timedelta(days=4))
-                if answered_on < received:
-                    answered_on = received
-                state, answer = FeedbackState.ANSWERED, rng.choice(ANSWERS)
-            rows.append(Feedback(code=receipt_code_new(), organization=o, jurisdiction_id=o.jurisdiction_id,
-                                 content=rng.choice(FEEDBACK_TEXTS), name=rng.choice(["", "王先生", "李女士", "群众"]),
-                                 received_on=received, state=state, answer=answer, answered_on=answered_on,
-                                 answered_at=_aware(answered_on) if answered_on else None))
-    Feedback.objects.bulk_create(rows)
+                with _at(max(answered_on, received), 16):
+                    services.feedback_answer(actor=None, feedback_id=feedback.pk, answer=rng.choice(ANSWERS))
 
 
 def _ratings(rng, organizations, today):
+    """R19: six months of ratings per organisation, each phone number kept only as the service's keyed hash."""
     rows = []
     for o in organizations:
         weights = rng.choice([(80, 17, 3), (70, 25, 5), (50, 35, 15)])
-        for month in dates.last_months(today, 6):
+        for m, month in enumerate(dates.last_months(today, 6)):
             for n in range(rng.randint(3, 12)):
                 rating = rng.choices([Satisfaction.SATISFIED, Satisfaction.BASIC, Satisfaction.DISSATISFIED], weights)[0]
                 rows.append(SatisfactionRating(
                     organization=o, jurisdiction_id=o.jurisdiction_id, month=month, rating=rating,
-                    voter_hash=hashlib.sha256(f"demo-{o.pk}-{month}-{n}".encode()).hexdigest(),
+                    voter_hash=services.phone_hash(f"139{o.pk % 10000:04d}{m}{n:03d}"),
                 ))
     SatisfactionRating.objects.bulk_create(rows, batch_size=5000)
 
@@ -504,6 +576,11 @@ def _unit_workflow(today):
                                  note=_("未附网页截图，无法核实，请补充。"))
     services.rectification_report(actor=user, rectification_id=notice.pk,
                                   report=_("已补充网页截图，并明确专人每月核对网页专栏与公开栏内容一致。"))
+    # R11: the unit files information it holds back, with its reason, basis, approver and review date.
+    services.exemption_create(actor=user, organization_id=unit.pk, title="涉及个人隐私的困难党员帮扶名单",
+                              reason="涉及个人隐私", basis=_("《中国共产党党务公开条例（试行）》第十条"),
+                              approver=_("党组织书记"), approved_on=today - datetime.timedelta(days=20),
+                              review_by=today + datetime.timedelta(days=90))
     returned = draft("专项资金使用情况（退回）")
     services.item_submit(actor=user, item_id=returned.pk)
     services.item_initial_review(actor=user, item_id=returned.pk, approve=False, reason=_("金额需与财务台账核对后再提交。"))

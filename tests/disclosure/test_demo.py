@@ -1,4 +1,5 @@
 import pytest
+from django.db.models import F
 
 from disclosure import demo
 from disclosure.enums import FeedbackState, ItemState, RectificationState, Scope
@@ -113,3 +114,48 @@ def test_demo_rectifications_carry_their_exchange(demo_loaded):
     unit_notice = Rectification.objects.get(organization__name=demo.UNIT_ORGANIZATION[1], finding__kind="evidence")
     rounds = selectors.rectification_exchange(unit_notice, list(history_for(unit_notice)))
     assert [r["outcome"] for r in rounds] == ["returned", None]
+
+
+# Every audit action the disclosure services and jobs write (the demo may write no other).
+PRODUCTION_ACTIONS = {
+    "disclosure.carrier.create", "disclosure.carrier.update", "disclosure.category.create", "disclosure.category.update",
+    "disclosure.entry.create", "disclosure.entry.update", "disclosure.exemption.create", "disclosure.exemption.review",
+    "disclosure.feedback.answer", "disclosure.feedback.handling", "disclosure.feedback.submit",
+    "disclosure.finding.dismiss", "disclosure.finding.notice", "disclosure.finding.record",
+    "disclosure.item.add_attachment", "disclosure.item.archive", "disclosure.item.create", "disclosure.item.evidence",
+    "disclosure.item.initial_return", "disclosure.item.initial_review", "disclosure.item.inspect",
+    "disclosure.item.publish", "disclosure.item.review", "disclosure.item.review_return", "disclosure.item.submit",
+    "disclosure.item.supersede", "disclosure.item.update", "disclosure.item.withdraw",
+    "disclosure.rectification.close", "disclosure.rectification.issue", "disclosure.rectification.report",
+    "disclosure.rectification.return", "disclosure.reminder.create",
+}
+
+
+@pytest.mark.django_db
+def test_demo_writes_through_the_production_services_and_jobs(demo_loaded):
+    """The demo's year reads like a real one: items published by the publish job and archived by the archive
+    job (the same audit rows as production), late ones reviewed late, notices issued from their finding,
+    feedback received through the public service — and no audit action production does not write."""
+    from qujing_disclosure.core.audit import history_for
+    from qujing_disclosure.core.models import AuditEntry
+
+    assert set(AuditEntry.objects.filter(action__startswith="disclosure.").values_list("action", flat=True)) \
+        <= PRODUCTION_ACTIONS
+    archived = Item.objects.filter(state=ItemState.ARCHIVED, entry__organization__name=demo.UNIT_ORGANIZATION[1]) \
+        .exclude(published_on__gt=F("due_by")).order_by("id").first()
+    assert [(e.action, e.actor, e.from_state, e.to_state, e.data) for e in history_for(archived)] == [
+        ("disclosure.item.publish", None, "approved", "published",
+         {"changes": {"published_on": {"old": None, "new": archived.published_on.isoformat()}}}),
+        ("disclosure.item.archive", None, "published", "archived",
+         {"job": "archive_ended_items", "date": archived.ended_on.isoformat()}),
+    ]
+    late = Item.objects.filter(published_on__gt=F("due_by"), time_type="staged").order_by("id").first()
+    assert [e.action for e in history_for(late)][:2] == ["disclosure.item.review", "disclosure.item.publish"]
+    assert late.published_on.day <= 10  # R16: even a late item goes on display in a window
+    notice = Rectification.objects.exclude(state=RectificationState.ISSUED).order_by("id").first()
+    assert [e.action for e in history_for(notice.finding)][-1] == "disclosure.finding.notice"
+    assert [e.action for e in history_for(notice)][:2] == ["disclosure.rectification.issue",
+                                                           "disclosure.rectification.report"]
+    feedback = Feedback.objects.order_by("id").first()
+    assert [e.action for e in history_for(feedback)][0] == "disclosure.feedback.submit"
+    assert history_for(feedback).first().created_at.date() == feedback.received_on
