@@ -6,8 +6,11 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Local state of the embedded defaults (SQLite, broker folder, uploads); settings never create it.
+STATE_DIR ?= var
+export STATE_DIR
 
-.PHONY: run test setup deps test-deps browser-deps migrate demo worker messages bench check clean
+.PHONY: run test setup state deps test-deps browser-deps migrate demo worker messages bench check clean
 
 $(VENV)/.deps-stamp: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,7 +20,10 @@ $(VENV)/.deps-stamp: requirements.txt requirements-dev.txt
 
 deps: $(VENV)/.deps-stamp
 
-setup: deps
+state:
+	mkdir -p $(STATE_DIR)/media $(STATE_DIR)/log $(STATE_DIR)/broker/out $(STATE_DIR)/broker/processed $(STATE_DIR)/broker/control
+
+setup: deps state
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 
@@ -36,7 +42,7 @@ browser-deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	fi
 
-test: deps browser-deps
+test: deps state browser-deps
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null
 	$(PY) -m pytest $(PYTEST_ARGS)
 

@@ -27,7 +27,9 @@ def _collect_beat_schedules(sender, **kwargs):
     from django.conf import settings
 
     schedule = dict(settings.CELERY_BEAT_SCHEDULE)
-    for label in ("sites", "evaluation", "disclosure"):
+    # Importing the task modules here also registers their tasks in every process that
+    # finalizes the app (web included), so enqueue-by-name finds them (and runs them eagerly in tests).
+    for label in ("qujing_disclosure.core", "sites", "evaluation", "disclosure"):
         try:
             module = importlib.import_module(f"{label}.tasks")
         except ModuleNotFoundError:

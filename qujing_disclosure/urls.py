@@ -9,7 +9,11 @@ admin.site.site_header = _("曲靖市党务公开示范点管理系统")
 admin.site.site_title = _("曲靖市党务公开示范点管理系统")
 admin.site.index_title = _("管理后台")
 
+# An outage of the database or Redis answers 503 with a clear message; other errors 500.
+handler500 = "qujing_disclosure.core.views.server_error"
+
 urlpatterns = [
+    # Probes: answered first by core.probes.ProbeMiddleware; the routes keep reverse() working.
     path("healthz", core_views.healthz, name="healthz"),
     path("ping", core_views.ping, name="ping"),
     path("i18n/switch/", core_views.switch_language, name="switch_language"),

@@ -5,11 +5,13 @@ HOST=${1:-127.0.0.1}
 PORT=${2:-8000}
 PY=.venv/bin/python
 CELERY=.venv/bin/celery
-mkdir -p var/broker/out var/broker/processed var/broker/control var/log
+STATE_DIR=${STATE_DIR:-var}
+export STATE_DIR
+mkdir -p "$STATE_DIR/broker/out" "$STATE_DIR/broker/processed" "$STATE_DIR/broker/control" "$STATE_DIR/log" "$STATE_DIR/media"
 
-$CELERY -A qujing_disclosure worker --loglevel=INFO --concurrency=2 >var/log/worker.log 2>&1 &
+$CELERY -A qujing_disclosure worker --loglevel=INFO --concurrency=2 >"$STATE_DIR/log/worker.log" 2>&1 &
 WORKER=$!
-$CELERY -A qujing_disclosure beat --loglevel=INFO >var/log/beat.log 2>&1 &
+$CELERY -A qujing_disclosure beat --loglevel=INFO >"$STATE_DIR/log/beat.log" 2>&1 &
 BEAT=$!
 trap 'kill $WORKER $BEAT 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
 
@@ -17,7 +19,7 @@ cat <<MSG
 
   曲靖市党务公开示范点管理系统 — http://$HOST:$PORT/
   Admin: http://$HOST:$PORT/admin/   Portal: http://$HOST:$PORT/portal/   API docs: http://$HOST:$PORT/api/docs/
-  Celery worker and beat are running (logs in var/log/). Demo logins are printed above.
+  Celery worker and beat are running (logs in $STATE_DIR/log/). Demo logins are printed above.
 
 MSG
 DJANGO_DEBUG=${DJANGO_DEBUG:-true} $PY manage.py runserver "$HOST:$PORT" --noreload

@@ -1,8 +1,11 @@
 """Sending work to Celery: by task name, after the commit, never breaking the user's request.
 
 Services enqueue by name (`enqueue_on_commit("disclosure.publish_due_items")`), so the service
-layer does not import the task modules that call it. A failed enqueue (broker down) is logged
-and swallowed: every task we send is also run by a beat sweep, which picks up what was missed.
+layer does not import the task modules that call it. A failed enqueue (broker down) is retried
+briefly (CELERY_TASK_PUBLISH_RETRY_POLICY, under a second), then logged with its arguments and
+swallowed: the row the task would act on is already committed, and every job task we send is
+also run by a beat sweep, which picks up what was missed (e.g. a prompt item approved while
+Redis was down is published by the next `disclosure.publish_due_items`, at most 15 minutes on).
 """
 import logging
 
@@ -22,7 +25,8 @@ def enqueue_now(name: str, *args, **kwargs) -> bool:
             current_app.send_task(name, args=args, kwargs=kwargs)
         return True
     except Exception:  # noqa: BLE001 - the broker's failure must not become the user's
-        log.exception("could not enqueue %s; the next scheduled sweep will pick the work up", name)
+        log.exception("could not enqueue %s args=%r kwargs=%r; the next scheduled sweep will pick the work up",
+                      name, args, kwargs)
         return False
 
 

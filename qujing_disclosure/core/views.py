@@ -1,21 +1,15 @@
+import logging
+import sys
+
 from django.conf import settings
-from django.db import connection
-from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.views.decorators.cache import never_cache
-from django.views.static import serve
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpResponseRedirect
 
 from .media import may_download
+from .probes import healthz_response, ping_response
+from .storage import deliver
 
-
-def _broker_ok():
-    from celery import current_app as app
-
-    try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-        return True, None
-    except Exception as exc:  # noqa: BLE001 - health reports any failure
-        return False, exc.__class__.__name__
+log = logging.getLogger(__name__)
 
 
 def switch_language(request):
@@ -41,31 +35,53 @@ def switch_language(request):
 
 
 def ping(request):
-    """Liveness only (no database): also the trivial view the benchmarks compare pages against."""
-    return HttpResponse("ok", content_type="text/plain")
+    """Liveness, no I/O (core.probes answers it first): also the benchmarks' trivial view."""
+    return ping_response()
 
 
-@never_cache
 def healthz(request):
-    """Database and broker health as JSON; 503 when either is down."""
-    checks = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-        checks["database"] = {"ok": True, "vendor": connection.vendor}
-    except Exception as exc:  # noqa: BLE001
-        checks["database"] = {"ok": False, "error": exc.__class__.__name__}
-    ok, detail = _broker_ok()
-    checks["broker"] = {"ok": ok, "transport": settings.CELERY_BROKER_URL.split(":", 1)[0]} if ok else {"ok": False, "error": detail}
-    healthy = all(c["ok"] for c in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+    """Readiness as JSON (core.health); 503 when a check fails or times out."""
+    return healthz_response()
 
 
 def protected_media(request, path):
+    """Every upload's URL: the access check, then the bytes as MEDIA_DELIVERY says (core.storage)."""
     if not may_download(request.user, path):
         raise Http404()
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    return deliver(default_storage, path, request)
+
+
+# Errors that mean a server we depend on is down or restarting, not a bug.
+def _unavailable_errors():
+    from django.db import InterfaceError, OperationalError
+
+    errors = [OperationalError, InterfaceError]
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError, TimeoutError as RedisTimeoutError
+
+        errors += [RedisConnectionError, RedisTimeoutError]
+    except ImportError:  # pragma: no cover
+        pass
+    return tuple(errors)
+
+
+def server_error(request, *args, **kwargs):
+    """handler500: an outage of the database (or Redis) is a 503 with a clear message and
+    Retry-After; anything else is the usual 500 page. Renders without touching the database."""
+    from django.template import loader
+    from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+
+    exc = sys.exc_info()[1]
+    if isinstance(exc, _unavailable_errors()):
+        log.warning("dependency unavailable while serving %s: %s", request.path, exc.__class__.__name__)
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": "服务暂时不可用，请稍后再试。 Service temporarily unavailable, please retry shortly."}, status=503)
+        else:
+            response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        response["Cache-Control"] = "no-store"
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render())
 
 
 def csrf_failure(request, reason=""):

@@ -1,8 +1,11 @@
 """Settings for Qujing Disclosure, read from the environment (django-environ).
 
 Every value has an embedded default so that `make run` needs no servers:
-SQLite for the database, a filesystem Celery broker, local-memory cache.
-Set DATABASE_URL / CELERY_BROKER_URL / REDIS_URL to use PostgreSQL and Redis.
+SQLite for the database, a filesystem Celery broker, local-memory cache, uploads on local disk.
+Set DATABASE_URL / CELERY_BROKER_URL / REDIS_URL / MEDIA_STORAGE=s3 to use PostgreSQL, Redis
+and object storage (production.py requires them). Importing this module does no I/O beyond
+reading an optional `.env` file: it creates no folder, so a read-only checkout starts; every
+path that holds state is configurable (STATE_DIR and the paths derived from it).
 """
 from datetime import timedelta
 from pathlib import Path
@@ -10,11 +13,13 @@ from pathlib import Path
 import environ
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = BASE_DIR / "var"  # local state for the embedded defaults (SQLite, broker folder, media)
-VAR_DIR.mkdir(exist_ok=True)
 
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# Local state of the embedded defaults (SQLite file, broker folder, uploads, beat lock). Created
+# by `make setup` / scripts/run-dev.sh, never here.
+STATE_DIR = Path(env.str("STATE_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-9f2b7c")
@@ -37,6 +42,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI served locally (no CDN)
     "rules.apps.AutodiscoverRulesConfig",
     "axes",
+    "django_celery_beat",
     "qujing_disclosure.core",
     "sites",
     "evaluation",
@@ -44,6 +50,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /ping and /healthz are answered before host checks, HTTPS redirects, sessions.
+    "qujing_disclosure.core.probes.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -80,11 +88,20 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{STATE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections (a new connection per request costs about a third of a page's
+# throughput), checked before reuse so a restarted PostgreSQL costs one failed check, not errors.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # SQLite serialises writers; wait for the lock instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+else:
+    # A server that does not answer fails fast (readiness probe, web requests) instead of hanging.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=3))
+    # Behind PgBouncer in transaction pooling mode server-side cursors break (docs/operations.md).
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
@@ -128,12 +145,40 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# Uploaded materials. Every file URL is /media/<name>, answered by core.views.protected_media
+# after the access check; how the bytes then travel is MEDIA_DELIVERY (core/storage.py):
+#   app     the app streams the file (the embedded default),
+#   x-accel the proxy serves it after an internal redirect (nginx X-Accel-Redirect, docs/operations.md),
+#   signed  a redirect to a short-lived signed object-storage URL (the default with MEDIA_STORAGE=s3).
+# MEDIA_STORAGE=filesystem keeps them on local disk (one app server, or a shared volume);
+# MEDIA_STORAGE=s3 puts them in an S3-compatible bucket (several app servers), never public.
 MEDIA_URL = "/media/"
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+MEDIA_ROOT = env.str("MEDIA_ROOT", default=str(STATE_DIR / "media"))
+MEDIA_STORAGE = env.str("MEDIA_STORAGE", default="filesystem")
+MEDIA_DELIVERY = env.str("MEDIA_DELIVERY", default="signed" if MEDIA_STORAGE == "s3" else "app")
+MEDIA_ACCEL_PREFIX = env.str("MEDIA_ACCEL_PREFIX", default="/_protected_media/")
+MEDIA_SIGNED_URL_SECONDS = env.int("MEDIA_SIGNED_URL_SECONDS", default=60)
+if MEDIA_STORAGE == "s3":
+    _media_storage = {
+        "BACKEND": "qujing_disclosure.core.storage.ProtectedS3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("S3_BUCKET", default=""),
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="") or None,
+            "access_key": env.str("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("S3_SECRET_ACCESS_KEY", default="") or None,
+            "addressing_style": env.str("S3_ADDRESSING_STYLE", default="path"),
+            "location": env.str("S3_PREFIX", default=""),
+            "querystring_expire": MEDIA_SIGNED_URL_SECONDS,
+        },
+    }
+else:
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 # Uploaded materials: largest accepted file, in bytes (default 20 MB).
@@ -141,38 +186,77 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# The cache holds public pages, their versions and the rate-limit counters. With REDIS_URL it
+# is shared by every process and server; a Redis error is a cache miss after a short timeout
+# (core/cache_backends.py), never an error page. Sessions and login lockouts live in the database.
 REDIS_URL = env.str("REDIS_URL", default="")
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.25)
+CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5.0)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {
+        "BACKEND": "qujing_disclosure.core.cache_backends.ResilientRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "qj",
+        "OPTIONS": {"socket_timeout": CACHE_SOCKET_TIMEOUT, "socket_connect_timeout": CACHE_SOCKET_TIMEOUT},
+    }}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "qujing"}}
+# When the cache cannot count (Redis down), the public forms stay open (fail open): an objection
+# to a publicity (R8) or a piece of feedback (R18) must not be refused because of our outage.
+# The honeypot fields and the one-rating-per-number constraint (R19) still hold; the outage is logged.
+RATELIMIT_FAIL_OPEN = env.bool("RATELIMIT_FAIL_OPEN", default=True)
 
 # Celery. The default broker is Kombu's filesystem transport: no server needed,
 # good for one machine. Set CELERY_BROKER_URL=redis://... in production.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
-_broker_dir = VAR_DIR / "broker"
-CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {
-        "data_folder_in": str(_broker_dir / "out"),
-        "data_folder_out": str(_broker_dir / "out"),
-        "processed_folder": str(_broker_dir / "processed"),
-        "control_folder": str(_broker_dir / "control"),
+CELERY_BROKER_FOLDER = Path(env.str("CELERY_BROKER_FOLDER", default=str(STATE_DIR / "broker")))
+# The longest job (a sweep over 100,000 rows) takes well under a minute; a task is killed after
+# CELERY_TASK_TIME_LIMIT, and a message whose worker died unacknowledged is delivered again after
+# CELERY_VISIBILITY_TIMEOUT, which must stay above the time limit (else a running job is doubled).
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=600)
+CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 30, 1)
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
+
+
+def filesystem_broker_options(folder):
+    return {
+        "data_folder_in": str(folder / "out"),
+        "data_folder_out": str(folder / "out"),
+        "processed_folder": str(folder / "processed"),
+        "control_folder": str(folder / "control"),
         "store_processed": False,
     }
-    if CELERY_BROKER_URL.startswith("filesystem")
-    else {}
-)
+
+
+if CELERY_BROKER_URL.startswith("filesystem"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = filesystem_broker_options(CELERY_BROKER_FOLDER)
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        "socket_connect_timeout": 2,
+        "socket_timeout": 10,  # above the 1-second BRPOP the worker waits on
+    }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Sending from a web request: a few quick tries, then core.queue logs and the next sweep catches up.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# acks_late is set per task, only on tasks that are idempotent.
+# acks_late is set per task, only on tasks that are idempotent; such a task whose worker process
+# is killed goes back to the queue instead of being lost.
 CELERY_TASK_ACKS_LATE = False
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BEAT_SCHEDULE = {}  # each app adds its jobs in its tasks module's BEAT_SCHEDULE
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Beat keeps its schedule state in the database (django-celery-beat) and runs only while it holds
+# a lease (core/beat.py): start beat on two hosts and one sends, the other waits to take over.
+CELERY_BEAT_SCHEDULER = "qujing_disclosure.core.beat:SingleBeatScheduler"
+CELERY_BEAT_SYNC_EVERY = 1  # record each run at once, so a successor does not repeat it
+BEAT_LOCK_SECONDS = env.int("BEAT_LOCK_SECONDS", default=30)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -222,8 +306,24 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Mail goes through Celery (core/mail.py), never from inside a web request. EMAIL_URL examples:
+# smtp+tls://user:password@smtp.example.org:587, smtps://user:password@host:465, consolemail://.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
+if "EMAIL_FILE_PATH" in _email:
+    EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"]
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@qujing-disclosure.local")
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+
+# /healthz answers within this many seconds whatever hangs (core/health.py).
+HEALTHZ_TIMEOUT_SECONDS = env.float("HEALTHZ_TIMEOUT_SECONDS", default=0.8)
 
 LOGGING = {
     "version": 1,
