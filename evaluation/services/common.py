@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from qujing_disclosure.core.caching import bump_public_version
 from qujing_disclosure.core.errors import DomainError
+from qujing_disclosure.core.mail import send_mail_on_commit
 from qujing_disclosure.core.transitions import lock
 from sites.models import Round
 
@@ -32,10 +31,8 @@ def require_round_status(round_: Round, *statuses: str, field: str = "round") ->
 
 
 def mail_on_commit(subject: str, body: str, recipients: Iterable[str]) -> None:
-    """Send a notice once the transaction commits (never for a change that was rolled back)."""
-    recipients = sorted({r for r in recipients if r})
-    if recipients:
-        transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True))
+    """Send a notice once the transaction commits (never for a change that was rolled back), by Celery."""
+    send_mail_on_commit(subject=subject, body=body, recipients=recipients)
 
 
 def public_pages_changed() -> None:
