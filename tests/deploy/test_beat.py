@@ -35,7 +35,7 @@ def test_file_lease_is_exclusive_and_freed_on_release(tmp_path):
     assert second.hold() is True
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the scheduler closes connections between ticks, as in beat
 def test_a_standby_scheduler_sends_nothing_and_writes_no_schedule(redis_server, settings):
     from django_celery_beat.models import PeriodicTask
 
