@@ -105,7 +105,7 @@ def make_lease():
 class SingleBeatScheduler(DatabaseScheduler):
     def __init__(self, *args, **kwargs):
         self._lease = make_lease()
-        self._leading = False
+        self._leading = None  # unknown until the first tick, so either outcome is logged
         self._installed = False
         super().__init__(*args, **kwargs)
         # Renew well inside the lease, whatever the schedule's next due time.
