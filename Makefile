@@ -56,7 +56,8 @@ bench: deps
 check: deps
 	$(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=qujing_disclosure.settings.production DJANGO_SECRET_KEY=$$(openssl rand -hex 32) \
-		DJANGO_ALLOWED_HOSTS=example.org $(PY) manage.py check --deploy --fail-level WARNING
+		DJANGO_ALLOWED_HOSTS=example.org REDIS_URL=redis://127.0.0.1:6379/1 CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
+		MEDIA_STORAGE=filesystem MEDIA_ROOT=/srv/qujing/media $(PY) manage.py check --deploy --fail-level WARNING
 
 clean:
 	rm -rf var staticfiles
